@@ -1,0 +1,167 @@
+/**
+ * Static checks of conditions, for playbook validation and the CLI. Kept apart from
+ * `condition.ts` so the browser core, which only compiles conditions, never ships it.
+ *
+ * The compiler fails closed on anything it cannot read; this module says why, with the
+ * JSON path of each problem, so a playbook author can fix a rule instead of wondering
+ * why it never fires.
+ */
+
+type Check = (operand: unknown, path: string, out: string[], op: string) => void
+
+const isArr = Array.isArray
+const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !isArr(x)
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key)
+const quote = (s: unknown) => JSON.stringify(s)
+
+// The compiler reads an object as operators only when every key starts with `$`.
+const isOps = (x: unknown): x is Record<string, unknown> => {
+  const keys = isObj(x) ? Object.keys(x) : []
+  return keys.length > 0 && keys.every((k) => k[0] == '$')
+}
+
+const TYPES = ['string', 'number', 'boolean', 'object', 'array', 'null', 'undefined']
+
+/**
+ * True for a pattern that repeats a group which itself holds a repetition, like `(a+)+`,
+ * `(\w*x)*` or `((ab)+c){2,}`: such patterns backtrack exponentially on a near miss.
+ * A heuristic (it does not try to prove ambiguity), deliberately strict for playbooks.
+ */
+const pathological = (s: string): boolean => {
+  const inner: boolean[] = [] // per open group: does it contain a repetition?
+  const rep = (c: string | undefined) => c == '*' || c == '+' || c == '{'
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]
+    if (c == '\\') i++
+    else if (c == '[') {
+      // A character class holds no groups or quantifiers; skip it (and its escapes).
+      for (i++; i < s.length && s[i] != ']'; i++) if (s[i] == '\\') i++
+    } else if (c == '(') inner.push(false)
+    else if (c == ')') {
+      const had = inner.pop()
+      const repeated = rep(s[i + 1])
+      if (had && repeated) return true
+      if ((had || repeated) && inner.length) inner[inner.length - 1] = true
+    } else if (rep(c) && inner.length) inner[inner.length - 1] = true
+  }
+  return false
+}
+
+const need =
+  (test: (x: unknown) => boolean, what: string): Check =>
+  (e, p, out, op) => {
+    if (!test(e)) out.push(`${p}: "${op}" needs ${what}`)
+  }
+
+const scalar = need((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x), 'a string, number, boolean or null')
+const version = need((x) => typeof x == 'string' || typeof x == 'number', 'a version string')
+const list = need(isArr, 'an array')
+
+const allOf: Check = (e, p, out, op) => {
+  if (!isArr(e)) list(e, p, out, op)
+  else e.forEach((x, i) => checkValue(x, `${p}.${op}[${i}]`, out))
+}
+
+const regex: Check = (e, p, out, op) => {
+  if (typeof e != 'string') return void out.push(`${p}: "${op}" needs a pattern string`)
+  try {
+    new RegExp(e)
+  } catch {
+    return void out.push(`${p}: invalid regex ${quote(e)}`)
+  }
+  if (pathological(e)) out.push(`${p}: pathological regex ${quote(e)} (nested quantifiers)`)
+}
+
+// Operand checks, one per operator; the key set is also the list of known operators.
+const CHECKS: Record<string, Check> = {
+  $eq: scalar,
+  $ne: scalar,
+  $lt: scalar,
+  $lte: scalar,
+  $gt: scalar,
+  $gte: scalar,
+  $veq: version,
+  $vne: version,
+  $vlt: version,
+  $vlte: version,
+  $vgt: version,
+  $vgte: version,
+  $in: list,
+  $nin: list,
+  $ini: list,
+  $nini: list,
+  $all: allOf,
+  $alli: allOf,
+  $inGroup: need((x) => typeof x == 'string', 'a group name'),
+  $notInGroup: need((x) => typeof x == 'string', 'a group name'),
+  $exists: need((x) => typeof x == 'boolean', 'true or false'),
+  $type: need((x) => TYPES.includes(x as string), `one of ${TYPES.join(', ')}`),
+  $regex: regex,
+  $regexi: regex,
+  $not: (e, p, out) => checkValue(e, `${p}.$not`, out),
+  $size: (e, p, out, op) => {
+    if (isOps(e)) checkValue(e, `${p}.$size`, out)
+    else if (typeof e != 'number') out.push(`${p}: "${op}" needs a number or condition`)
+  },
+  $elemMatch: (e, p, out, op) => {
+    if (isOps(e)) checkValue(e, `${p}.$elemMatch`, out)
+    else if (isObj(e)) checkCondition(e, `${p}.$elemMatch`, out)
+    else out.push(`${p}: "${op}" needs a condition`)
+  },
+}
+
+const LOGICAL = ['$and', '$or', '$nor']
+
+// What a field is compared with: a literal (always valid) or an operator object.
+function checkValue(v: unknown, p: string, out: string[]): void {
+  if (isOps(v)) {
+    for (const op of Object.keys(v)) {
+      const check = CHECKS[op] // keys all start with `$`, so no prototype key can match
+      if (check) check(v[op], p, out, op)
+      else out.push(`${p}: unknown operator "${op}"`)
+    }
+  } else if (isObj(v) && Object.keys(v).some((k) => k[0] == '$')) {
+    // `{ $gt: 1, b: 2 }` silently becomes a literal object compared for equality.
+    out.push(`${p}: mixes operators with plain keys`)
+  }
+}
+
+function checkCondition(c: unknown, p: string, out: string[]): void {
+  if (!isObj(c)) return void out.push(`${p}: condition must be an object`)
+  for (const k of Object.keys(c)) {
+    const v = c[k]
+    if (LOGICAL.includes(k)) {
+      if (isArr(v)) v.forEach((x, i) => checkCondition(x, `${join(p, k)}[${i}]`, out))
+      else out.push(`${p}: "${k}" needs an array of conditions`)
+    } else if (k == '$not') checkCondition(v, join(p, k), out)
+    // Any other key is a path (GrowthBook allows `$groups`), but an operator that only
+    // applies to a field is almost surely misplaced.
+    else if (k[0] == '$' && CHECKS[k]) out.push(`${p}: "${k}" needs a field, e.g. { "path": { "${k}": … } }`)
+    else checkValue(v, join(p, k), out)
+  }
+}
+
+/**
+ * Static check of a condition for playbook validation: one message per problem, each
+ * prefixed with the JSON path given, e.g.
+ * `conditionErrors({ 'event.total': { $gtt: 5 } }, 'rules[3].if')` →
+ * `['rules[3].if.event.total: unknown operator "$gtt"']`.
+ *
+ * Reports unknown operators, invalid regexes (and patterns with nested quantifiers such as
+ * `(a+)+` as "pathological regex"), wrong operand types (`$in` needs an array, `$and`/`$or`/
+ * `$nor` need arrays of objects, `$size` needs a number or condition, …) and non-object
+ * conditions. Never throws for any input; an empty array means the condition is valid.
+ *
+ * @param condition the condition to check, as parsed from JSON
+ * @param path JSON path of the condition inside its document, used as message prefix
+ */
+export function conditionErrors(condition: unknown, path: string): string[] {
+  const out: string[] = []
+  try {
+    checkCondition(condition, path, out)
+  } catch {
+    // Only non-JSON input gets here: cycles (stack overflow), throwing getters, proxies.
+    out.push(`${String(path)}: condition is not readable JSON`)
+  }
+  return out
+}

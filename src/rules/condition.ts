@@ -1,0 +1,215 @@
+/**
+ * The condition language of playbook rules: MongoDB-style conditions, compatible with
+ * GrowthBook's `evalCondition` (sdk-js `mongrule.ts`, spec 0.8.0).
+ *
+ * A condition is compiled once into a tree of closures when a playbook is applied, so
+ * evaluating a rule on every event costs no parsing, and no `eval`/`new Function` is
+ * needed (pages may run a strict CSP). Where GrowthBook would throw or read a malformed
+ * condition loosely, the compiled part fails closed instead: a broken rule never fires.
+ */
+
+/** A compiled condition: `true` when the context matches. Never throws. */
+export type CompiledCondition = (context: unknown) => boolean
+
+// Predicates take `any` because they reproduce JavaScript's own loose comparisons
+// (`"8" > 5`, `null < 10`), which is exactly what GrowthBook's semantics are built on.
+type P = (a: any) => boolean
+type Groups = Record<string, unknown>
+type Op = (operand: any, groups: Groups) => P
+
+// Regexes only ever see this many characters, so a slow pattern's work stays bounded.
+const MAX_REGEX_INPUT = 1000
+
+const isArr = Array.isArray
+const no: P = () => false
+const not = (f: P): P => (a) => !f(a)
+const every = (fs: P[]): P => (a) => fs.every((f) => f(a))
+const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !isArr(x)
+
+// GrowthBook treats an object as operators only if it is non-empty and every key starts
+// with `$`; anything else (`{}`, `{ $gt: 1, b: 2 }`) is a literal value compared for equality.
+const isOps = (x: unknown): x is Record<string, unknown> => {
+  const keys = isObj(x) ? Object.keys(x) : []
+  return keys.length > 0 && keys.every((k) => k[0] == '$')
+}
+
+// A missing step yields `null` (not `undefined`) because GrowthBook's `null`, `$exists`
+// and comparison cases depend on it (`null < 10` is true).
+const get = (o: unknown, keys: string[]): unknown => {
+  for (const k of keys) o = o && typeof o == 'object' && k in o ? (o as any)[k] : null
+  return o
+}
+
+// GrowthBook's version padding: drop a leading `v` and build metadata, split on `.`/`-`,
+// give a plain x.y.z a `~` tail (sorts after any pre-release) and right-align numeric
+// parts, so that plain string comparison orders versions.
+const pad = (v: unknown): string => {
+  const parts = (typeof v == 'number' ? v + '' : v && typeof v == 'string' ? v : '0')
+    .replace(/^v|\+.*$/g, '')
+    .split(/[-.]/)
+  if (parts.length == 3) parts.push('~')
+  return parts.map((p) => (/^\d+$/.test(p) ? p.padStart(5, ' ') : p)).join('-')
+}
+
+const version =
+  (test: (a: string, b: string) => boolean): Op =>
+  (e) => {
+    const b = pad(e) // the operand is padded once, at compile time
+    return (a) => test(pad(a), b)
+  }
+
+// Membership; an array attribute matches when any of its elements is in the list.
+// The `i` variants fold string case on both sides.
+const isIn = (list: unknown[], i?: 1): P => {
+  const fold = (x: unknown) => (i && typeof x == 'string' ? x.toLowerCase() : x)
+  const folded = list.map(fold)
+  return (a) => (isArr(a) ? a.some((x) => folded.includes(fold(x))) : folded.includes(fold(a)))
+}
+
+// `$in`-like operators fail closed on a non-array operand, as in GrowthBook.
+const listOp =
+  (make: (list: unknown[]) => P): Op =>
+  (e) =>
+    isArr(e) ? make(e) : no
+
+// `$all`: every operand item must match some element (items may themselves be conditions).
+const allOf =
+  (i?: 1): Op =>
+  (e, g) => {
+    if (!isArr(e)) return no
+    const fs = e.map((x) => val(x, g, i))
+    return (a) => isArr(a) && fs.every((f) => a.some(f))
+  }
+
+const regex =
+  (flags?: string): Op =>
+  (e) => {
+    if (typeof e != 'string') return no
+    try {
+      const r = new RegExp(e, flags) // once per closure; nothing is cached globally
+      return (a) => r.test((a + '').slice(0, MAX_REGEX_INPUT))
+    } catch {
+      return no // invalid pattern: this part never matches
+    }
+  }
+
+const group = (g: Groups, name: unknown): unknown[] => {
+  const list = g[name as string]
+  return isArr(list) ? list : [] // an unknown group is an empty one, as in GrowthBook
+}
+
+const typeOf = (a: unknown): string => {
+  const t = typeof a
+  // GrowthBook only names JSON-ish types; functions, symbols and bigints are "unknown".
+  return a === null ? 'null' : isArr(a) ? 'array' : 'string number boolean object undefined'.includes(t) ? t : 'unknown'
+}
+
+// Operator table: each entry turns an operand into a predicate on the attribute value.
+const OPS: Record<string, Op> = {
+  $eq: (e) => (a) => a === e,
+  $ne: (e) => (a) => a !== e,
+  $lt: (e) => (a) => a < e,
+  $lte: (e) => (a) => a <= e,
+  $gt: (e) => (a) => a > e,
+  $gte: (e) => (a) => a >= e,
+  $veq: version((a, b) => a === b),
+  $vne: version((a, b) => a !== b),
+  $vlt: version((a, b) => a < b),
+  $vlte: version((a, b) => a <= b),
+  $vgt: version((a, b) => a > b),
+  $vgte: version((a, b) => a >= b),
+  // Loose `!=`: an attribute explicitly set to `undefined` counts as missing.
+  $exists: (e) => (e ? (a) => a != null : (a) => a == null),
+  $in: listOp((l) => isIn(l)),
+  $nin: listOp((l) => not(isIn(l))),
+  $ini: listOp((l) => isIn(l, 1)),
+  $nini: listOp((l) => not(isIn(l, 1))),
+  $inGroup: (e, g) => isIn(group(g, e)),
+  $notInGroup: (e, g) => not(isIn(group(g, e))),
+  $all: allOf(),
+  $alli: allOf(1),
+  $not: (e, g) => not(val(e, g)),
+  $size: (e, g) => {
+    const f = val(e, g)
+    return (a) => isArr(a) && f(a.length)
+  },
+  $elemMatch: (e, g) => {
+    // An operator object tests each element itself; a plain object is a condition on
+    // each element's fields. GrowthBook skips falsy elements (0, "", null) here.
+    const f = isOps(e) ? val(e, g) : cond(e, g)
+    return (a) => isArr(a) && a.some((x) => x && f(x))
+  },
+  $regex: regex(),
+  $regexi: regex('i'),
+  $type: (e) => (a) => typeOf(a) === e,
+}
+
+// Compiles what a path is compared with: a literal (GrowthBook's loose equality rules)
+// or an operator object. `i` makes string literals case-insensitive (for `$alli`).
+const val = (e: unknown, g: Groups, i?: 1): P => {
+  if (typeof e == 'string') {
+    const s = i ? e.toLowerCase() : e
+    return (a) => (i ? (a + '').toLowerCase() : a + '') === s
+  }
+  if (typeof e == 'number') return (a) => a * 1 === e
+  // `false` does not match a missing attribute (null), only present falsy values.
+  if (typeof e == 'boolean') return (a) => a !== null && !!a === e
+  if (e === null) return (a) => a === null
+  if (!isOps(e)) {
+    // Arrays and plain objects: deep equality, through JSON as GrowthBook does
+    // (so key order matters), serialised once for the operand.
+    const json = JSON.stringify(e)
+    return (a) => JSON.stringify(a) === json
+  }
+  // Unknown operators never match (the prototype holds no `$` keys, so lookup is safe).
+  return every(Object.keys(e).map((k) => (OPS[k] ? OPS[k](e[k], g) : no)))
+}
+
+// Compiles a condition object: implicit AND over its keys, each a dot path or one of
+// the logical operators. Malformed logical operands fail closed rather than open.
+const cond = (c: unknown, g: Groups): P => {
+  if (!isObj(c)) return no
+  return every(
+    Object.keys(c).map((k): P => {
+      const v = c[k]
+      if (k == '$not') return isObj(v) ? not(cond(v, g)) : no
+      if (k == '$and' || k == '$or' || k == '$nor') {
+        if (!isArr(v) || !v.every(isObj)) return no
+        const fs = v.map((x) => cond(x, g))
+        // An empty `$or` passes, so an empty `$nor` fails: GrowthBook's rule.
+        const or: P = (a) => !fs.length || fs.some((f) => f(a))
+        return k == '$and' ? every(fs) : k == '$or' ? or : not(or)
+      }
+      const keys = k.split('.')
+      const f = val(v, g)
+      return (a) => f(get(a, keys))
+    }),
+  )
+}
+
+/**
+ * Compiles a MongoDB-style condition (GrowthBook's condition language) once into closures
+ * (no `eval`, no `new Function`). Never throws, at compile time or when called: an unknown
+ * operator, an invalid regex or a malformed condition compile to a function that fails
+ * closed (returns `false` for that part, GrowthBook semantics); a non-object condition
+ * never matches.
+ *
+ * @param condition e.g. `{ "event.total": { "$gte": 40 }, "visit.returning": true }`
+ * @param groups saved groups read by `$inGroup` / `$notInGroup` (name → members)
+ * @returns a reusable predicate over the decision context
+ */
+export function compileCondition(condition: unknown, groups?: Record<string, unknown[]>): CompiledCondition {
+  try {
+    const f = cond(condition, groups || {})
+    // Exotic contexts (getters that throw, cycles in JSON equality, symbols) end as `false`.
+    return (context) => {
+      try {
+        return f(context)
+      } catch {
+        return false
+      }
+    }
+  } catch {
+    return () => false // e.g. a BigInt operand or a condition too deep for the stack
+  }
+}
