@@ -1,0 +1,68 @@
+import type { Props } from './types'
+import type { VisitorState } from './visitor'
+
+const DAY_MS = 864e5
+
+/** The decision context rules and stage conditions read (`event.total`, `visit.returning`, …). */
+export interface DecisionContext {
+  event: Props
+  user: Props
+  visit: { count: number; returning: boolean; daysSinceLast: number | null }
+  session: { id: string; count: number }
+  journey: { stage: string | null; stages: string[]; counts: Record<string, number>; cycle: number }
+  readonly page: { path: string; url: string; referrer: string; query: Record<string, string> }
+  readonly device: { mobile: boolean; locale: string }
+  readonly time: { hour: number; weekday: number }
+  order?: { status: string }
+}
+
+/**
+ * Builds the decision context for one event. The parts that touch the DOM or parse
+ * strings (page, device, time) are computed only if a condition reads them.
+ */
+export function buildContext(
+  s: VisitorState,
+  props: Props,
+  locale: string,
+  now: number,
+  extra?: Partial<DecisionContext>,
+): DecisionContext {
+  let page: DecisionContext['page'] | undefined
+  let device: DecisionContext['device'] | undefined
+  let time: DecisionContext['time'] | undefined
+  return {
+    event: props,
+    user: { ...s.traits, id: s.userId },
+    visit: {
+      count: s.visits,
+      returning: s.visits > 1,
+      daysSinceLast: s.previousSeen === null ? null : Math.floor((now - s.previousSeen) / DAY_MS),
+    },
+    session: { id: s.sessionId, count: s.sessionEvents },
+    journey: { ...s.journey, stages: s.journey.stages.map((e) => e.id) },
+    get page() {
+      if (!page) {
+        const loc = typeof location === 'object' ? location : undefined
+        page = {
+          path: loc ? loc.pathname : '',
+          url: loc ? loc.href : '',
+          referrer: typeof document === 'object' ? document.referrer : '',
+          query: loc ? Object.fromEntries(new URLSearchParams(loc.search)) : {},
+        }
+      }
+      return page
+    },
+    get device() {
+      const nav = typeof navigator === 'object' ? (navigator as Navigator & { userAgentData?: { mobile: boolean } }) : undefined
+      return (device ||= {
+        mobile: !!nav && (nav.userAgentData ? nav.userAgentData.mobile : /Mobi|Android/i.test(nav.userAgent)),
+        locale,
+      })
+    },
+    get time() {
+      const d = new Date(now)
+      return (time ||= { hour: d.getHours(), weekday: d.getDay() })
+    },
+    ...extra,
+  }
+}

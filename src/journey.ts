@@ -1,0 +1,90 @@
+import type { Condition, Journey, Stage } from './types'
+
+/** A stage ready for stepping: its triggers as a set and its condition compiled. */
+export interface CompiledStage {
+  id: string
+  on: Set<string>
+  test: ((context: unknown) => boolean) | undefined
+  loop: boolean
+}
+
+/** How many entries `journey().stages` keeps: enough history, bounded storage. */
+export const MAX_STAGE_HISTORY = 100
+
+/**
+ * The stages used when the playbook defines none: the customer decision journey with a
+ * loyalty loop after delivery. `bond` needs a second completed order.
+ */
+export const DEFAULT_STAGES: Stage[] = [
+  { id: 'consider', on: ['page'] },
+  { id: 'evaluate', on: ['product_viewed', 'compare'] },
+  { id: 'buy', on: ['cart_viewed', 'checkout_started'] },
+  { id: 'enjoy', on: ['order:delivered'], loop: true },
+  { id: 'advocate', on: ['review_written', 'shared'] },
+  { id: 'bond', on: ['order_completed'], if: { 'journey.counts.order_completed': { $gte: 2 } } },
+]
+
+/** A journey before any event. */
+export const emptyJourney = (): Journey => ({ stage: null, stages: [], counts: {}, cycle: 0 })
+
+/** Compiles stages once per playbook, with the given condition compiler for `if`. */
+export function compileStages(
+  stages: Stage[],
+  compile: (condition: Condition) => (context: unknown) => boolean,
+): CompiledStage[] {
+  return stages.map((s) => ({ id: s.id, on: new Set(s.on), test: s.if && compile(s.if), loop: !!s.loop }))
+}
+
+/**
+ * Applies one event to the journey (mutating it): counts the event, then moves the visitor
+ * to the furthest stage that listens to it, if that is forward, or, once a `loop` stage
+ * has been reached, back to a stage before the loop as a new cycle. Stage conditions see
+ * the counts including this event. Returns the entered stage id, or null.
+ */
+export function step(
+  journey: Journey,
+  stages: CompiledStage[],
+  name: string,
+  context: () => unknown,
+  now: number,
+): string | null {
+  journey.counts[name] = (journey.counts[name] || 0) + 1
+  const current = stages.findIndex((s) => s.id === journey.stage)
+  const loop = stages.findIndex((s) => s.loop)
+  const looped = loop >= 0 && current >= loop
+  let ctx: unknown
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const s = stages[i]
+    if (!s.on.has(name) || !(i > current || (looped && i < loop))) continue
+    if (s.test && !s.test((ctx ??= context()))) continue
+    if (i < current) journey.cycle++
+    journey.stage = s.id
+    journey.stages.push({ id: s.id, at: now })
+    if (journey.stages.length > MAX_STAGE_HISTORY) journey.stages.shift()
+    return s.id
+  }
+  return null
+}
+
+/**
+ * Checks a playbook's `stages` before they replace the current ones; one message per
+ * problem, each naming its JSON path.
+ */
+export function stageErrors(stages: unknown): string[] {
+  if (!Array.isArray(stages)) return ['stages: must be an array']
+  const errors: string[] = []
+  const seen = new Set<unknown>()
+  stages.forEach((s, i) => {
+    const at = `stages[${i}]`
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return void errors.push(`${at}: must be an object`)
+    if (typeof s.id !== 'string' || !s.id) errors.push(`${at}.id: must be a non-empty string`)
+    else if (seen.has(s.id)) errors.push(`${at}.id: duplicate stage "${s.id}"`)
+    seen.add(s.id)
+    if (!Array.isArray(s.on) || !s.on.every((n: unknown) => typeof n === 'string' && n))
+      errors.push(`${at}.on: must be an array of event names`)
+    if (s.if !== undefined && (!s.if || typeof s.if !== 'object' || Array.isArray(s.if))) errors.push(`${at}.if: must be a condition object`)
+    if (s.loop !== undefined && typeof s.loop !== 'boolean') errors.push(`${at}.loop: must be a boolean`)
+    for (const k in s) if (!['id', 'on', 'if', 'loop'].includes(k)) errors.push(`${at}.${k}: unknown key`)
+  })
+  return errors
+}

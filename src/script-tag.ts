@@ -1,0 +1,7 @@
+/** The `<script>` entry, built as `dist/waymark.iife.js`: starts Waymark from its own tag. */
+import { startFromScriptTag } from './snippet'
+
+startFromScriptTag(
+  window,
+  (document.currentScript as HTMLScriptElement | null) || document.querySelector<HTMLScriptElement>('script[src*="waymark"]'),
+)

@@ -1,0 +1,52 @@
+/**
+ * What the script tag does with the snippet's stub: reads options from the script's own
+ * `data-*` attributes, replaces the stub `window.waymark` with a live, callable instance,
+ * and replays the calls the stub queued, in order.
+ */
+import { compileCondition } from './rules/condition'
+import type { Waymark, WaymarkOptions } from './types'
+import { createWaymark } from './waymark'
+
+type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; createWaymark?: unknown }
+
+// data-* values are strings; these options need another type.
+const NUMBERS = ['refreshSeconds']
+const BOOLEANS = ['autoPage', 'debug']
+const LISTS = ['storeTraits']
+const KNOWN = ['playbook', 'collect', 'orders', 'locale', 'consent', 'publicKey', 'namespace', ...NUMBERS, ...BOOLEANS, ...LISTS]
+
+/** Maps `data-*` attributes to options: `data-refresh-seconds="60"` → `refreshSeconds: 60`. */
+export function optionsFromDataset(data: DOMStringMap): WaymarkOptions {
+  const options: Record<string, unknown> = {}
+  for (const key of KNOWN) {
+    const v = data[key]
+    if (v === undefined) continue
+    options[key] = NUMBERS.includes(key) ? Number(v)
+      : BOOLEANS.includes(key) ? v !== 'false' && v !== '0'
+      : LISTS.includes(key) ? v.split(',').map((s) => s.trim()).filter(Boolean)
+      : v
+  }
+  return options as WaymarkOptions
+}
+
+/** Starts Waymark from the script tag, once per page. Returns the live global. */
+export function startFromScriptTag(w: Window & { waymark?: Stub }, script: HTMLScriptElement | null): Stub | undefined {
+  const stub = w.waymark
+  if (stub && stub.createWaymark) return stub // loaded twice: keep the first instance
+  let wm: Waymark
+  try {
+    wm = createWaymark(optionsFromDataset(script ? script.dataset : {}))
+  } catch (e) {
+    // A wrong data-* attribute is the page's mistake; say so without breaking the page.
+    console.error(e)
+    return
+  }
+  const live: Stub = Object.assign((method: unknown, ...args: unknown[]) => {
+    const fn = (wm as unknown as Record<string, unknown>)[method as string]
+    if (typeof fn === 'function' && method !== 'ready') return fn(...args)
+    console.warn(`waymark: unknown method ${JSON.stringify(method)}`)
+  }, wm, { createWaymark, compileCondition })
+  w.waymark = live
+  for (const args of (stub && stub.q) || []) live(...Array.from(args))
+  return live
+}

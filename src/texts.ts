@@ -1,0 +1,70 @@
+import type { Greeting, PartOfDay, Playbook } from './types'
+
+/**
+ * Built-in texts. A playbook's `texts` override any key per locale; `greeting.<partOfDay>`
+ * keys (`greeting.morning`, …, each with a `.noname` twin) are only used when a playbook
+ * defines them, so "Доброе утро, Анна!" is the product team's choice, not a default.
+ */
+const BUILT_IN: Record<string, Record<string, string>> = {
+  en: { 'greeting.returning': 'Welcome back, {name}!', 'greeting.returning.noname': 'Welcome back!' },
+  ru: { 'greeting.returning': 'С возвращением, {name}!', 'greeting.returning.noname': 'С возвращением!' },
+}
+
+/** Names longer than this are cut: a trait is page input, the greeting is one line. */
+const MAX_NAME = 40
+
+/** The built-in language for a BCP 47 tag: `ru-RU` → `ru`; anything unknown → `en`. */
+export const baseLocale = (locale: string): string => {
+  const base = locale.toLowerCase().split(/[-_]/)[0]
+  return BUILT_IN[base] ? base : 'en'
+}
+
+/**
+ * Looks a text up: the playbook's texts for the exact tag, then for its language, then the
+ * built-in texts for the language, then English.
+ */
+export function lookupText(key: string, locale: string, texts: Playbook['texts']): string | undefined {
+  const lang = locale.toLowerCase().split(/[-_]/)[0]
+  for (const table of [texts?.[locale], texts?.[lang], BUILT_IN[baseLocale(locale)], BUILT_IN.en])
+    if (table && typeof table[key] === 'string') return table[key]
+  return undefined
+}
+
+/**
+ * Fills `{path}` and `{path|fallback}` placeholders from `lookup`. The result is plain text:
+ * callers set it with `textContent`, never as markup.
+ */
+export function fill(template: string, lookup: (path: string) => unknown): string {
+  return template.replace(/\{([^{}|]+)(?:\|([^{}]*))?\}/g, (_, path: string, fallback = '') => {
+    const v = lookup(path.trim())
+    return v === undefined || v === null || v === '' ? fallback : String(v)
+  })
+}
+
+/** Part of the day by local hour: morning 5–11, afternoon 12–16, evening 17–22, night. */
+export const partOfDay = (hour: number): PartOfDay =>
+  hour >= 5 && hour < 12 ? 'morning' : hour >= 12 && hour < 17 ? 'afternoon' : hour >= 17 && hour < 23 ? 'evening' : 'night'
+
+/** The visitor's name for a greeting: `firstName`, else `name`, trimmed and bounded. */
+export function displayName(traits: Record<string, unknown>): string | null {
+  for (const v of [traits.firstName, traits.name])
+    if (typeof v === 'string' && v.trim()) return v.trim().slice(0, MAX_NAME)
+  return null
+}
+
+/** The greeting for a returning visitor, or null on a first visit. */
+export function greetingFor(
+  returning: boolean,
+  traits: Record<string, unknown>,
+  locale: string,
+  texts: Playbook['texts'],
+  now: number,
+): Greeting | null {
+  if (!returning) return null
+  const name = displayName(traits)
+  const part = partOfDay(new Date(now).getHours())
+  const suffix = name ? '' : '.noname'
+  const template =
+    lookupText(`greeting.${part}${suffix}`, locale, texts) ?? lookupText(`greeting.returning${suffix}`, locale, texts) ?? ''
+  return { text: fill(template, (p) => (p === 'name' ? name : undefined)), name, returning, partOfDay: part }
+}

@@ -1,0 +1,216 @@
+/**
+ * Public types of Waymark. Timestamps are epoch milliseconds (`Date.now()`) throughout.
+ */
+
+/** Consent state: `pending` keeps data in memory only; `denied` stores and sends nothing. */
+export type ConsentState = 'granted' | 'pending' | 'denied'
+
+/** JSON-compatible value, as found in traits, props and playbooks. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+
+/** Free-form properties of an event or traits of a user. */
+export type Props = Record<string, unknown>
+
+/** A MongoDB-style condition (GrowthBook's condition language). */
+export type Condition = Record<string, unknown>
+
+/** A journey stage of the playbook. Stages are ordered as listed. */
+export interface Stage {
+  /** Stage id, e.g. `consider`. */
+  id: string
+  /** Event names that move the visitor into this stage. */
+  on: string[]
+  /** Extra condition on the decision context, checked after the event is counted. */
+  if?: Condition
+  /** Post-purchase stage: once reached, a trigger of an earlier stage starts a new cycle. */
+  loop?: boolean
+}
+
+/** The call to action of an offer. */
+export interface OfferCta {
+  label: string
+  href?: string
+}
+
+/** What a rule shows when it fires. Texts may hold `{path|fallback}` templates. */
+export interface OfferSpec {
+  kind: 'banner' | 'toast' | 'modal' | 'inline' | 'headless'
+  title?: string
+  body?: string
+  cta?: OfferCta
+  code?: string
+  /** For `inline`: the name of the `<waymark-slot>`. For `banner`: `top` or `bottom`. */
+  placement?: string
+  [key: string]: unknown
+}
+
+/** A playbook rule. */
+export interface Rule {
+  id: string
+  enabled?: boolean
+  on: string[]
+  if?: Condition
+  offer: OfferSpec
+  priority?: number
+  cap?: { session?: number; day?: number; total?: number }
+  from?: string
+  until?: string
+  rollout?: number
+}
+
+/** The playbook: stages, rules and texts, edited by product teams. */
+export interface Playbook {
+  $schema?: string
+  version?: string
+  stages?: Stage[]
+  rules?: Rule[]
+  /** Texts per locale, e.g. `{ ru: { 'greeting.returning': 'С возвращением, {name}!' } }`. */
+  texts?: Record<string, Record<string, string>>
+  /** Named groups for `$inGroup` / `$notInGroup`. */
+  groups?: Record<string, unknown[]>
+}
+
+/** A playbook signed with ECDSA P-256 over the UTF-8 bytes of `payload`. */
+export interface SignedPlaybook {
+  payload: string
+  signature: string
+}
+
+/** Order statuses, in the order they normally happen. */
+export type OrderStatus =
+  | 'placed' | 'paid' | 'packed' | 'shipped' | 'out_for_delivery' | 'delivered'
+  | 'cancelled' | 'returned'
+
+/** An order as the `orders` source returns it. */
+export interface Order {
+  id: string
+  status: OrderStatus
+  updatedAt?: string | number
+  eta?: string | number
+  carrier?: string
+  trackingUrl?: string
+  [key: string]: unknown
+}
+
+/** Options of {@link createWaymark}. Every option is optional. */
+export interface WaymarkOptions {
+  /** Where rules, stages and texts come from: a URL, a function, or an inline playbook. */
+  playbook?: string | (() => Promise<Playbook | SignedPlaybook>) | Playbook
+  /** Playbook revalidation interval in seconds (default 300). */
+  refreshSeconds?: number
+  /** Where journey events are delivered: a URL or a function. None keeps them on the device. */
+  collect?: string | ((events: WaymarkEvent[]) => Promise<void>)
+  /** Where order status comes from: a URL template with `{id}`, or a function. */
+  orders?: string | ((id: string) => Promise<Order>)
+  /** Language of built-in texts (`en` and `ru` ship). Default: `navigator.language`. */
+  locale?: string
+  /** Initial consent state (default `granted`). */
+  consent?: ConsentState
+  /** The only traits persisted on the device (default `['firstName', 'name', 'locale']`). */
+  storeTraits?: string[]
+  /** Base64 SPKI of an ECDSA P-256 key: only playbooks signed with it are accepted. */
+  publicKey?: string
+  /** Storage and cross-tab channel name (default `waymark`). */
+  namespace?: string
+  /** `page()` on start and on every SPA navigation (default true). */
+  autoPage?: boolean
+  /** Log every decision with its reason (default false). */
+  debug?: boolean
+}
+
+/** Who the visitor is, as remembered on the device. */
+export interface Profile {
+  anonymousId: string
+  userId: string | null
+  traits: Props
+  /** Visits (sessions, ended by 30 minutes without activity) so far, this one included. */
+  visits: number
+  firstSeen: number
+  lastSeen: number
+  /** True from the second visit on: a reload is not a return. */
+  returning: boolean
+}
+
+/** Where the visitor stands in the customer decision journey. */
+export interface Journey {
+  /** Current stage id, or null before the first stage trigger. */
+  stage: string | null
+  /** Stages entered, oldest first (the most recent 100 are kept). */
+  stages: Array<{ id: string; at: number }>
+  /** How many times each event happened. */
+  counts: Record<string, number>
+  /** Loyalty-loop cycles started after reaching a `loop` stage (0 in the first cycle). */
+  cycle: number
+}
+
+/** Part of the visitor's day, by local hour. */
+export type PartOfDay = 'morning' | 'afternoon' | 'evening' | 'night'
+
+/** A greeting for a returning visitor. */
+export interface Greeting {
+  text: string
+  name: string | null
+  returning: boolean
+  partOfDay: PartOfDay
+}
+
+/** Event kinds: `name` is the trigger name (`page`, `stage:buy`, `session_start`, …). */
+export type EventType = 'track' | 'page' | 'identify' | 'session' | 'stage' | 'offer' | 'order'
+
+/** A journey event, as delivered to `collect` and to `on('event')`. */
+export interface WaymarkEvent {
+  /** Unique id; collectors dedupe by it. */
+  id: string
+  type: EventType
+  name: string
+  props: Props
+  at: number
+  anonymousId: string
+  userId: string | null
+  sessionId: string
+  /** Journey stage after the event was applied. */
+  stage: string | null
+}
+
+/** Payload of `on('stage')`. */
+export interface StageChange {
+  stage: string
+  previous: string | null
+  cycle: number
+  at: number
+  /** The event that moved the visitor. */
+  event: string
+}
+
+/** Listener payloads per event type of `on()`. */
+export interface WaymarkEventMap {
+  event: WaymarkEvent
+  stage: StageChange
+  error: Error
+  offer: unknown
+  order: unknown
+  playbook: unknown
+}
+
+/** Why a rule would or would not fire now. */
+export interface Explanation {
+  rule: string
+  fires: boolean
+  reason: string
+}
+
+/** A Waymark instance. No method throws on bad input: errors go to `on('error')`. */
+export interface Waymark {
+  /** Resolves when persisted state is loaded and the cached playbook applied. */
+  ready: Promise<void>
+  track(name: string, props?: Props): void
+  page(props?: Props): void
+  identify(userId: string | null, traits?: Props): void
+  reset(): void
+  consent(state: ConsentState): void
+  profile(): Profile
+  journey(): Journey
+  greeting(): Greeting | null
+  on<K extends keyof WaymarkEventMap>(type: K, listener: (payload: WaymarkEventMap[K]) => void): () => void
+  destroy(): void
+}

@@ -1,0 +1,116 @@
+import { uuid } from './ids'
+import { emptyJourney, MAX_STAGE_HISTORY } from './journey'
+import type { Journey, Profile, Props } from './types'
+
+/** A visit (session) ends after this long without activity. */
+export const SESSION_IDLE_MS = 30 * 60 * 1000
+
+/** Everything Waymark remembers about the visitor, as kept in memory. */
+export interface VisitorState {
+  anonymousId: string
+  userId: string | null
+  traits: Props
+  visits: number
+  firstSeen: number
+  lastSeen: number
+  /** Last activity of the previous visit, for `visit.daysSinceLast`. */
+  previousSeen: number | null
+  sessionId: string
+  /** Events recorded in the current session. */
+  sessionEvents: number
+  journey: Journey
+  /** Logical clock of the last change: across tabs, the newer state wins. */
+  rev: number
+}
+
+/** A first-time visitor, at the start of their first visit. */
+export function freshVisitor(now: number): VisitorState {
+  return {
+    anonymousId: uuid(),
+    userId: null,
+    traits: {},
+    visits: 1,
+    firstSeen: now,
+    lastSeen: now,
+    previousSeen: null,
+    sessionId: uuid(),
+    sessionEvents: 0,
+    journey: emptyJourney(),
+    rev: now,
+  }
+}
+
+/**
+ * Marks activity at `now`. Returns true when it starts a new visit (the previous one
+ * went idle for 30 minutes); a reload inside the window continues the same visit.
+ */
+export function touch(state: VisitorState, now: number): boolean {
+  const idle = now - state.lastSeen > SESSION_IDLE_MS
+  if (idle) {
+    state.visits++
+    state.previousSeen = state.lastSeen
+    state.sessionId = uuid()
+    state.sessionEvents = 0
+  }
+  // A clock set back must not make lastSeen go backwards and extend the session forever.
+  state.lastSeen = Math.max(now, state.lastSeen)
+  return idle
+}
+
+/** Bumps the logical clock after a change. */
+export function changed(state: VisitorState): void {
+  state.rev = Math.max(Date.now(), state.rev + 1)
+}
+
+/** The public profile: a copy, so the page cannot change state behind our back. */
+export function profileOf(s: VisitorState): Profile {
+  return {
+    anonymousId: s.anonymousId,
+    userId: s.userId,
+    traits: { ...s.traits },
+    visits: s.visits,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    returning: s.visits > 1,
+  }
+}
+
+/** A copy of the journey for the page. */
+export const journeyOf = ({ journey: j }: VisitorState): Journey => ({
+  stage: j.stage,
+  stages: j.stages.map((e) => ({ ...e })),
+  counts: { ...j.counts },
+  cycle: j.cycle,
+})
+
+/** What may be written to the device: only the traits named in `storeTraits`. */
+export function persistable(s: VisitorState, storeTraits: string[]): VisitorState {
+  const traits: Props = {}
+  for (const k of storeTraits) if (k in s.traits) traits[k] = s.traits[k]
+  return { ...s, traits }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+const isNum = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < Infinity
+const isStr = (v: unknown): v is string => typeof v === 'string' && v !== ''
+
+/**
+ * Accepts a state read from storage or another tab only if it has the right shape.
+ * Anything else (an older schema, a foreign value under our key, a corrupt record)
+ * yields null and the caller keeps what it has.
+ */
+export function restore(raw: unknown): VisitorState | null {
+  if (!isObj(raw) || !isObj(raw.journey) || !isObj(raw.traits) || !isObj(raw.journey.counts)) return null
+  const j = raw.journey
+  const ok =
+    isStr(raw.anonymousId) && isStr(raw.sessionId) &&
+    (raw.userId === null || isStr(raw.userId)) &&
+    isNum(raw.visits) && isNum(raw.firstSeen) && isNum(raw.lastSeen) && isNum(raw.sessionEvents) && isNum(raw.rev) &&
+    (raw.previousSeen === null || isNum(raw.previousSeen)) &&
+    (j.stage === null || isStr(j.stage)) && isNum(j.cycle) && Array.isArray(j.stages) &&
+    j.stages.every((e) => isObj(e) && isStr(e.id) && isNum(e.at)) &&
+    Object.values(j.counts as object).every(isNum)
+  if (!ok) return null
+  const s = raw as unknown as VisitorState
+  return { ...s, traits: { ...s.traits }, journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } } }
+}

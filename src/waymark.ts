@@ -1,0 +1,220 @@
+import { watchNavigation } from './auto-page'
+import { createChannel } from './channel'
+import { buildContext } from './context'
+import { createEmitter } from './emitter'
+import { uuid } from './ids'
+import { compileStages, DEFAULT_STAGES, stageErrors, step } from './journey'
+import { resolveOptions } from './options'
+import { compileCondition } from './rules/condition'
+import { createStorage } from './storage'
+import { greetingFor } from './texts'
+import type { ConsentState, EventType, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
+import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
+
+const STATE_KEY = 'visitor'
+const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
+
+/**
+ * Creates a Waymark instance. Throws only for options of the wrong type; everything else
+ * is reported through `on('error')`. Calls made before `ready` are kept and applied, in
+ * order, once the stored state is loaded.
+ *
+ * @example
+ * const wm = createWaymark({ playbook: { stages: [...] }, locale: 'ru' })
+ * wm.identify('u-42', { firstName: 'Анна' })
+ * wm.track('product_viewed', { sku: 'A1' })
+ */
+export function createWaymark(options?: WaymarkOptions): Waymark {
+  const o = resolveOptions(options)
+  const events = createEmitter<WaymarkEventMap>()
+  let consent = o.consent
+  let state = freshVisitor(Date.now())
+  let stages = compileStages(DEFAULT_STAGES, compileCondition)
+  let texts: Playbook['texts']
+  let loaded = false
+  let destroyed = false
+  let posting = false
+  let stopNavigation = (): void => {}
+  const waiting: Array<() => void> = []
+
+  const log = (...args: unknown[]): void => void (o.debug && console.debug('[waymark]', ...args))
+
+  // Unheard errors still reach the console: a silent failure is the worst kind.
+  const fail = (message: string, cause?: unknown): void => {
+    const error = new Error(`waymark: ${message}`, cause === undefined ? undefined : { cause })
+    if (!events.emit('error', error) || o.debug) console.warn(error)
+  }
+
+  const storage = createStorage(o.namespace, (e) => fail(e.message, e.cause))
+  const channel = createChannel(o.namespace, (message) => {
+    const m = message as { consent?: ConsentState; state?: unknown } | null
+    if (destroyed || !m) return
+    if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
+    const next = loaded && consent === 'granted' ? restore(m.state) : null
+    // The other tab wrote it already; adopting is enough.
+    if (next && next.rev > state.rev) state = next
+  })
+
+  // One coalesced write and one cross-tab post per burst of changes, only with consent.
+  const save = (): void => {
+    changed(state)
+    if (consent !== 'granted') return
+    storage.set(STATE_KEY, persistable(state, o.storeTraits))
+    if (!posting) {
+      posting = true
+      queueMicrotask(() => {
+        posting = false
+        if (!destroyed && consent === 'granted') channel.post({ state })
+      })
+    }
+  }
+
+  const setConsent = (next: ConsentState, broadcast: boolean): void => {
+    const was = consent
+    consent = next
+    if (next === 'denied') void storage.clear()
+    if (next === 'granted' && was !== 'granted' && loaded) save()
+    if (broadcast) channel.post({ consent: next })
+    log('consent', next)
+  }
+
+  // Every journey event goes through here: session, count, stage, then listeners.
+  const record = (type: EventType, name: string, props: Props = {}): void => {
+    const now = Date.now()
+    if (type !== 'session' && type !== 'stage') {
+      if (touch(state, now)) record('session', 'session_start')
+      state.sessionEvents++
+    }
+    const before = state.journey.stage
+    const entered =
+      type === 'stage' ? null : step(state.journey, stages, name, () => buildContext(state, props, o.locale, now), now)
+    save()
+    const event: WaymarkEvent = {
+      id: uuid(), type, name, props, at: now,
+      anonymousId: state.anonymousId, userId: state.userId, sessionId: state.sessionId, stage: state.journey.stage,
+    }
+    log(type, name, event)
+    events.emit('event', event)
+    if (entered) {
+      const change = { stage: entered, previous: before, cycle: state.journey.cycle, at: now, event: name }
+      log('stage', change)
+      events.emit('stage', change)
+      record('stage', `stage:${entered}`, { previous: before, cycle: change.cycle })
+    }
+  }
+
+  // Page input is copied through JSON: a snapshot the page cannot mutate later, and
+  // circular or exotic values are refused here instead of failing in storage or delivery.
+  const clean = (value: unknown, what: string): Props | undefined => {
+    if (value === undefined) return {}
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return void fail(`${what} must be an object`)
+    try {
+      return JSON.parse(JSON.stringify(value))
+    } catch (e) {
+      return void fail(`${what} must be JSON-serialisable`, e)
+    }
+  }
+
+  const pageView = (props: Props, referrer?: string): void => {
+    const info: Props = {}
+    if (typeof location === 'object') {
+      info.path = location.pathname
+      info.url = location.href
+      info.referrer = referrer ?? document.referrer
+      info.title = document.title
+    }
+    record('page', 'page', { ...info, ...props })
+  }
+
+  // Public methods never throw, and before the stored state is loaded they wait in line.
+  const api =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A): void => {
+      const run = (): void => {
+        try {
+          fn(...args)
+        } catch (e) {
+          fail('internal error', e)
+        }
+      }
+      if (!destroyed) loaded ? run() : waiting.push(run)
+    }
+
+  const applyPlaybook = (playbook: Playbook): void => {
+    const errors = playbook.stages === undefined ? [] : stageErrors(playbook.stages)
+    if (errors.length) return fail(`playbook rejected: ${errors.join('; ')}`)
+    stages = compileStages(playbook.stages || DEFAULT_STAGES, compileCondition)
+    texts = playbook.texts
+  }
+
+  const start = (raw: unknown): void => {
+    if (destroyed) return
+    if (typeof o.playbook === 'object') applyPlaybook(o.playbook)
+    else if (o.playbook) log('playbook sources other than an inline object are not synced yet')
+    const restored = restore(raw)
+    if (raw !== undefined && !restored) fail('stored state was unreadable; starting as a new visitor')
+    if (restored) state = restored
+    loaded = true
+    if (!restored || touch(state, Date.now())) record('session', 'session_start')
+    save()
+    if (o.autoPage) {
+      pageView({})
+      stopNavigation = watchNavigation((previous) => api(pageView)({}, previous))
+    }
+    waiting.splice(0).forEach((run) => run())
+  }
+
+  const ready = (consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY]))
+    .then(([raw]) => start(raw))
+    .catch((e) => {
+      loaded = true
+      fail('start failed', e)
+    })
+
+  return {
+    ready,
+    track: api((name: string, props?: Props) => {
+      if (typeof name !== 'string' || !name || name.length > 200)
+        return fail(`track: event name must be a string of 1 to 200 characters, got ${JSON.stringify(name)}`)
+      if (name.startsWith('stage:')) return fail(`track: "${name}": stage events are recorded by Waymark itself`)
+      const p = clean(props, `track("${name}"): props`)
+      if (p) record('track', name, p)
+    }),
+    page: api((props?: Props) => {
+      const p = clean(props, 'page: props')
+      if (p) pageView(p)
+    }),
+    identify: api((userId: string | null, traits?: Props) => {
+      const id = typeof userId === 'number' && isFinite(userId) ? String(userId) : userId
+      if (id !== null && (typeof id !== 'string' || !id))
+        return fail(`identify: userId must be a non-empty string or null, got ${JSON.stringify(userId)}`)
+      const t = clean(traits, 'identify: traits')
+      if (!t) return
+      if (id !== null) state.userId = id
+      Object.assign(state.traits, t)
+      record('identify', 'identify', t)
+    }),
+    reset: api(() => {
+      state = freshVisitor(Date.now())
+      record('session', 'session_start')
+    }),
+    consent(next: ConsentState) {
+      if (destroyed) return
+      if (!CONSENT.includes(next)) return fail(`consent: state must be "granted", "pending" or "denied", got ${JSON.stringify(next)}`)
+      if (next !== consent) setConsent(next, true)
+    },
+    profile: () => profileOf(state),
+    journey: () => journeyOf(state),
+    greeting: () => greetingFor(state.visits > 1, state.traits, o.locale, texts, Date.now()),
+    on: (type, listener) => (destroyed ? () => {} : events.on(type, listener)),
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      stopNavigation()
+      void storage.close()
+      channel.close()
+      events.clear()
+      waiting.length = 0
+    },
+  }
+}

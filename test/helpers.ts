@@ -1,0 +1,51 @@
+import 'fake-indexeddb/auto'
+import { IDBFactory } from 'fake-indexeddb'
+import { createStore, entries } from 'idb-keyval'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { createWaymark } from '../src/waymark'
+import type { Waymark, WaymarkOptions } from '../src/types'
+
+/** Every test starts with an empty IndexedDB and ends with its instances destroyed. */
+const live: Waymark[] = []
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory()
+})
+afterEach(() => {
+  live.splice(0).forEach((wm) => wm.destroy())
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+
+/** Creates an instance (autoPage off unless asked) and collects the errors it reports. */
+export function make(options: WaymarkOptions = {}): Waymark & { errors: string[] } {
+  const wm = createWaymark({ autoPage: false, ...options })
+  live.push(wm)
+  const errors: string[] = []
+  wm.on('error', (e) => errors.push(e.message))
+  return Object.assign(wm, { errors })
+}
+
+/** What the namespace's IndexedDB store holds right now. */
+export async function stored(namespace = 'waymark'): Promise<Record<string, unknown>> {
+  return Object.fromEntries(await entries(createStore(namespace, 'state'))) as Record<string, unknown>
+}
+
+/** Lets pending IndexedDB work and coalesced writes finish. */
+export const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Moves Date.now() (only) forward; timers stay real so IndexedDB keeps working. */
+export function advanceClock(ms: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(Date.now() + ms)
+}
+
+/** Counts IndexedDB transactions by mode. */
+export function countTransactions(): Record<string, number> {
+  const counts: Record<string, number> = { readonly: 0, readwrite: 0 }
+  const original = IDBDatabase.prototype.transaction
+  vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+    counts[(args[1] as string) || 'readonly']++
+    return original.apply(this, args as Parameters<IDBDatabase['transaction']>)
+  })
+  return counts
+}

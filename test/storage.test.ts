@@ -1,0 +1,98 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createStorage, STORAGE_TIMEOUT_MS } from '../src/storage'
+import { countTransactions, settle, stored } from './helpers'
+
+describe('storage', () => {
+  it('writes a burst of sets in one transaction, the last value winning', async () => {
+    const tx = countTransactions()
+    const s = createStorage('ns', () => {})
+    for (let i = 0; i < 1000; i++) s.set('n', i)
+    await s.flush()
+    expect(tx.readwrite).toBe(1)
+    expect(await stored('ns')).toEqual({ n: 999 })
+  })
+
+  it('coalesces on its own, without an explicit flush', async () => {
+    const s = createStorage('ns', () => {})
+    s.set('a', 1)
+    s.set('b', 2)
+    await settle()
+    expect(await stored('ns')).toEqual({ a: 1, b: 2 })
+  })
+
+  it('deletes a key set to undefined and clears the whole store', async () => {
+    const s = createStorage('ns', () => {})
+    s.set('a', 1)
+    s.set('b', 2)
+    await s.flush()
+    s.set('a', undefined)
+    await s.flush()
+    expect(await stored('ns')).toEqual({ b: 2 })
+    s.set('c', 3)
+    await s.clear()
+    expect(await stored('ns')).toEqual({})
+  })
+
+  it('keeps namespaces apart', async () => {
+    const a = createStorage('a', () => {})
+    const b = createStorage('b', () => {})
+    a.set('k', 'a')
+    await a.flush()
+    expect(await b.load(['k'])).toEqual([undefined])
+  })
+
+  it('flushes pending writes when the page hides', async () => {
+    const s = createStorage('ns', () => {})
+    s.set('k', 1)
+    window.dispatchEvent(new Event('pagehide'))
+    await s.flush()
+    expect(await stored('ns')).toEqual({ k: 1 })
+    await s.close()
+  })
+
+  it('falls back to memory, reporting once, when IndexedDB is missing', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    expect(await s.load(['a', 'b'])).toEqual([undefined, undefined])
+    s.set('a', 1)
+    await s.flush()
+    expect(fail).toHaveBeenCalledTimes(1)
+    expect(fail.mock.calls[0][0].message).toMatch(/storage unavailable .*; continuing in memory/)
+    expect(s.usable).toBe(false)
+    vi.unstubAllGlobals()
+  })
+
+  it('falls back to memory when opening throws (private mode)', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError')
+    })
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    await s.load(['a'])
+    expect(fail.mock.calls[0][0].message).toContain('SecurityError: denied')
+  })
+
+  it('falls back to memory when a write runs over quota', async () => {
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError')
+    })
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    s.set('a', 1)
+    await s.flush()
+    expect(fail.mock.calls[0][0].message).toContain('QuotaExceededError')
+    s.set('b', 2) // ignored quietly from now on
+    await s.flush()
+    expect(fail).toHaveBeenCalledTimes(1)
+  })
+
+  it('stops waiting for a database that never opens', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest)
+    const fail = vi.fn()
+    const started = Date.now()
+    expect(await createStorage('ns', fail).load(['a'])).toEqual([undefined])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(STORAGE_TIMEOUT_MS - 50)
+    expect(fail.mock.calls[0][0].message).toContain(`no answer within ${STORAGE_TIMEOUT_MS} ms`)
+  })
+})

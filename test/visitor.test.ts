@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { freshVisitor, persistable, profileOf, restore, SESSION_IDLE_MS, touch } from '../src/visitor'
+
+describe('visits and sessions', () => {
+  it('starts a first visit with a random anonymous id', () => {
+    const a = freshVisitor(1000)
+    expect(a.anonymousId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(freshVisitor(1000).anonymousId).not.toBe(a.anonymousId)
+    expect(profileOf(a)).toMatchObject({ visits: 1, firstSeen: 1000, lastSeen: 1000, returning: false, userId: null })
+  })
+
+  it('continues the visit within 30 minutes of activity (a reload is not a return)', () => {
+    const s = freshVisitor(0)
+    const session = s.sessionId
+    expect(touch(s, SESSION_IDLE_MS)).toBe(false)
+    expect(touch(s, 2 * SESSION_IDLE_MS)).toBe(false)
+    expect(s).toMatchObject({ visits: 1, sessionId: session, lastSeen: 2 * SESSION_IDLE_MS })
+  })
+
+  it('starts a new visit after 30 minutes without activity', () => {
+    const s = freshVisitor(0)
+    const session = s.sessionId
+    expect(touch(s, SESSION_IDLE_MS + 1)).toBe(true)
+    expect(s.visits).toBe(2)
+    expect(s.sessionId).not.toBe(session)
+    expect(s.previousSeen).toBe(0)
+    expect(profileOf(s).returning).toBe(true)
+  })
+
+  it('does not let a clock set back move lastSeen backwards', () => {
+    const s = freshVisitor(10_000)
+    touch(s, 5_000)
+    expect(s.lastSeen).toBe(10_000)
+  })
+
+  it('persists only the traits listed in storeTraits', () => {
+    const s = freshVisitor(0)
+    s.traits = { firstName: 'Анна', email: 'a@example.com' }
+    expect(persistable(s, ['firstName']).traits).toEqual({ firstName: 'Анна' })
+    expect(s.traits.email).toBe('a@example.com')
+  })
+})
+
+describe('restoring stored state', () => {
+  it('accepts what it wrote', () => {
+    const s = freshVisitor(0)
+    expect(restore(JSON.parse(JSON.stringify(s)))).toEqual(s)
+  })
+
+  it.each([
+    ['undefined', undefined],
+    ['a string', 'hello'],
+    ['a foreign object', { foo: 1 }],
+    ['a negative visit count', { ...freshVisitor(0), visits: -1 }],
+    ['a non-numeric count', { ...freshVisitor(0), journey: { stage: null, stages: [], counts: { a: 'x' }, cycle: 0 } }],
+    ['a broken stage entry', { ...freshVisitor(0), journey: { stage: 'buy', stages: [{ id: 3 }], counts: {}, cycle: 0 } }],
+  ])('rejects %s', (_, raw) => {
+    expect(restore(raw)).toBeNull()
+  })
+})
