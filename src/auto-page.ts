@@ -27,16 +27,14 @@ export function watchNavigation(onNavigate: (previousUrl: string) => void): () =
   const key = (): string => location.pathname + location.search
   let last = key()
   let lastUrl = location.href
+  // Synchronous, so a track() right after pushState lands after that page's view.
   const check = (): void => {
-    // Deferred so the app's own navigation code finishes before we record the page.
-    queueMicrotask(() => {
-      const now = key()
-      if (now === last) return
-      const previous = lastUrl
-      last = now
-      lastUrl = location.href
-      onNavigate(previous)
-    })
+    const now = key()
+    if (now === last) return
+    const previous = lastUrl
+    last = now
+    lastUrl = location.href
+    onNavigate(previous)
   }
   addEventListener(NAVIGATE, check)
   addEventListener('popstate', check)

@@ -91,8 +91,10 @@ export function persistable(s: VisitorState, storeTraits: string[]): VisitorStat
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
-const isNum = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v < Infinity
-const isStr = (v: unknown): v is string => typeof v === 'string' && v !== ''
+const isNum = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v < Infinity
+const isId = (v: unknown): boolean => typeof v === 'string' && v !== ''
+const all = (o: Record<string, unknown>, keys: string, test: (v: unknown) => boolean): boolean =>
+  keys.split(' ').every((k) => test(o[k]))
 
 /**
  * Accepts a state read from storage or another tab only if it has the right shape.
@@ -100,16 +102,15 @@ const isStr = (v: unknown): v is string => typeof v === 'string' && v !== ''
  * yields null and the caller keeps what it has.
  */
 export function restore(raw: unknown): VisitorState | null {
-  if (!isObj(raw) || !isObj(raw.journey) || !isObj(raw.traits) || !isObj(raw.journey.counts)) return null
+  if (!isObj(raw) || !isObj(raw.journey) || !isObj(raw.traits)) return null
   const j = raw.journey
   const ok =
-    isStr(raw.anonymousId) && isStr(raw.sessionId) &&
-    (raw.userId === null || isStr(raw.userId)) &&
-    isNum(raw.visits) && isNum(raw.firstSeen) && isNum(raw.lastSeen) && isNum(raw.sessionEvents) && isNum(raw.rev) &&
-    (raw.previousSeen === null || isNum(raw.previousSeen)) &&
-    (j.stage === null || isStr(j.stage)) && isNum(j.cycle) && Array.isArray(j.stages) &&
-    j.stages.every((e) => isObj(e) && isStr(e.id) && isNum(e.at)) &&
-    Object.values(j.counts as object).every(isNum)
+    all(raw, 'anonymousId sessionId', isId) &&
+    all(raw, 'visits firstSeen lastSeen sessionEvents rev', isNum) &&
+    (raw.userId === null || isId(raw.userId)) && (raw.previousSeen === null || isNum(raw.previousSeen)) &&
+    (j.stage === null || isId(j.stage)) && isNum(j.cycle) &&
+    isObj(j.counts) && Object.values(j.counts).every(isNum) &&
+    Array.isArray(j.stages) && j.stages.every((e) => isObj(e) && isId(e.id) && isNum(e.at))
   if (!ok) return null
   const s = raw as unknown as VisitorState
   return { ...s, traits: { ...s.traits }, journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } } }

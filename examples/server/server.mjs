@@ -1,0 +1,192 @@
+// Example backend for the Waymark storefront demo. Plain Node `http`, no frameworks.
+//
+//   GET  /…                  static files from examples/storefront/ (SPA fallback to index.html)
+//   GET  /waymark.iife.js    the SDK build from dist/ (and its .map)
+//   GET  /playbook.json      examples/server/playbook.json, with an ETag (304 on If-None-Match)
+//   POST /collect            { events: [...] } appended as JSON Lines to data/events.jsonl, deduped by id
+//   GET  /api/orders/{id}    a fake order that moves one step every 20 s since first asked for
+//
+// Run: `node examples/server/server.mjs` (PORT=0 picks a free port), or import startServer().
+import { createServer } from 'node:http'
+import { createHash } from 'node:crypto'
+import { readFile, appendFile, mkdir, stat } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve, sep, extname, dirname } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const REPO = resolve(HERE, '..', '..')
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8', '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.txt': 'text/plain; charset=utf-8',
+}
+const ORDER_STEPS = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered']
+const STEP_MS = 20_000
+const MAX_BODY = 1024 * 1024
+
+/**
+ * Starts the example server.
+ * @param {{ port?: number, host?: string, root?: string, dataDir?: string, quiet?: boolean }} [opts]
+ *   root: the project root holding dist/ and examples/ (default: this repository);
+ *   dataDir: where events.jsonl goes (default: examples/server/data).
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO, dataDir } = {}) {
+  const shopDir = join(root, 'examples', 'storefront')
+  const distDir = join(root, 'dist')
+  const playbookFile = join(root, 'examples', 'server', 'playbook.json')
+  const dataFile = join(dataDir ?? join(root, 'examples', 'server', 'data'), 'events.jsonl')
+  const orderSeen = new Map() // order id -> when the server first saw it
+  let seenIds = null // event ids already written, loaded lazily from events.jsonl
+  let writing = Promise.resolve() // serialises appends so dedupe stays exact
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      console.error(err)
+      if (!res.headersSent) send(res, 500, 'Internal error')
+      else res.destroy()
+    })
+  })
+
+  async function handle(req, res) {
+    // Refuse traversal on the raw request path, before URL parsing normalises it away:
+    // `/../x`, `/%2e%2e/x`, `/..%2fx`, backslashes, NULs.
+    let raw, path
+    try {
+      raw = decodeURIComponent((req.url ?? '/').split('?')[0])
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)
+    } catch { return send(res, 400, 'Bad path') }
+    if (raw.includes('\0') || raw.split(/[/\\]/).includes('..')) return send(res, 403, 'Forbidden')
+
+    if (path === '/collect') {
+      if (req.method !== 'POST') return send(res, 405, 'Method not allowed', { Allow: 'POST' })
+      return collect(req, res)
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
+
+    if (path === '/playbook.json') {
+      const body = await readFile(playbookFile)
+      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
+      const inm = String(req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''))
+      if (inm.includes(etag) || inm.includes('*')) return send(res, 304, null, { ETag: etag })
+      return send(res, 200, body, { 'Content-Type': TYPES['.json'], ETag: etag }, req)
+    }
+    if (path === '/waymark.iife.js' || path === '/waymark.iife.js.map') {
+      return serveFile(res, join(distDir, path.slice(1)), req)
+    }
+    const order = /^\/api\/orders\/([A-Za-z0-9_-]{1,64})$/.exec(path)
+    if (order) return sendOrder(res, order[1], req)
+    if (path.startsWith('/api/')) return send(res, 404, 'Not found')
+
+    // Static files; the resolved path must stay inside the storefront directory.
+    const file = resolve(shopDir, '.' + (path.endsWith('/') ? path + 'index.html' : path))
+    if (file !== shopDir && !file.startsWith(shopDir + sep)) return send(res, 403, 'Forbidden')
+    if (await isFile(file)) return serveFile(res, file, req)
+    // SPA fallback: extensionless routes such as /product/espresso or /cart render index.html.
+    if (!extname(path)) return serveFile(res, join(shopDir, 'index.html'), req)
+    return send(res, 404, 'Not found')
+  }
+
+  async function collect(req, res) {
+    let body
+    try { body = JSON.parse(await readBody(req)) } catch (err) {
+      return send(res, err.message === 'too large' ? 413 : 400, 'Expected JSON { events: [...] }')
+    }
+    if (!body || !Array.isArray(body.events)) return send(res, 400, 'Expected JSON { events: [...] }')
+    writing = writing.then(async () => {
+      if (!seenIds) seenIds = loadIds(dataFile)
+      const lines = []
+      for (const ev of body.events) {
+        if (!ev || typeof ev !== 'object' || typeof ev.id !== 'string' || seenIds.has(ev.id)) continue
+        seenIds.add(ev.id)
+        lines.push(JSON.stringify(ev) + '\n')
+      }
+      if (lines.length) {
+        await mkdir(dirname(dataFile), { recursive: true })
+        await appendFile(dataFile, lines.join(''))
+      }
+    })
+    await writing
+    send(res, 204, null)
+  }
+
+  function sendOrder(res, id, req) {
+    if (id === 'A-404') return send(res, 404, JSON.stringify({ error: 'order not found' }), { 'Content-Type': TYPES['.json'] })
+    const now = Date.now()
+    if (!orderSeen.has(id)) orderSeen.set(id, now)
+    const since = orderSeen.get(id)
+    const step = Math.min(ORDER_STEPS.length - 1, Math.floor((now - since) / STEP_MS))
+    const delivered = step === ORDER_STEPS.length - 1
+    const result = {
+      id,
+      status: ORDER_STEPS[step],
+      updatedAt: new Date(since + step * STEP_MS).toISOString(),
+      eta: new Date(since + (ORDER_STEPS.length - 1) * STEP_MS).toISOString(),
+      carrier: step >= 3 ? 'Demo Post' : undefined,
+      trackingUrl: step >= 3 ? `https://tracking.example/${encodeURIComponent(id)}` : undefined,
+      delivered,
+    }
+    send(res, 200, JSON.stringify(result), { 'Content-Type': TYPES['.json'] }, req)
+  }
+
+  async function serveFile(res, file, req) {
+    if (!(await isFile(file))) return send(res, 404, 'Not found')
+    const type = TYPES[extname(file)] ?? 'application/octet-stream'
+    send(res, 200, await readFile(file), { 'Content-Type': type }, req)
+  }
+
+  await new Promise((ok, fail) => { server.once('error', fail); server.listen(port, host, ok) })
+  const addr = server.address()
+  return {
+    url: `http://${addr.address}:${addr.port}`,
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()) }),
+  }
+}
+
+function send(res, status, body, headers = {}, req) {
+  res.writeHead(status, {
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    ...(typeof body === 'string' && !headers['Content-Type'] ? { 'Content-Type': 'text/plain; charset=utf-8' } : {}),
+    ...headers,
+  })
+  res.end(req?.method === 'HEAD' ? undefined : body ?? undefined)
+}
+
+async function isFile(file) {
+  try { return (await stat(file)).isFile() } catch { return false }
+}
+
+function readBody(req) {
+  return new Promise((ok, fail) => {
+    const chunks = []
+    let size = 0
+    req.on('data', (c) => {
+      size += c.length
+      if (size > MAX_BODY) { fail(new Error('too large')); req.destroy() } else chunks.push(c)
+    })
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', fail)
+  })
+}
+
+function loadIds(file) {
+  const ids = new Set()
+  if (!existsSync(file)) return ids
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try { const id = JSON.parse(line).id; if (typeof id === 'string') ids.add(id) } catch { /* skip torn lines */ }
+  }
+  return ids
+}
+
+// Run directly: `node examples/server/server.mjs`
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const port = process.env.PORT === undefined ? 5173 : Number(process.env.PORT)
+  const { url, close } = await startServer({ port })
+  console.log(`Waymark demo storefront: ${url}/`)
+  if (!existsSync(join(REPO, 'dist', 'waymark.iife.js'))) console.warn('dist/waymark.iife.js is missing: run `npm run build` first')
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => close().then(() => process.exit(0)))
+}

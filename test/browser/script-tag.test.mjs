@@ -1,0 +1,284 @@
+// @vitest-environment node
+// The script-tag install (dist/waymark.iife.js) in a real Chromium, driven by playwright-core.
+// Every test gets a fresh browser context, so IndexedDB starts empty.
+import { describe, test, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest'
+import {
+  CHROMIUM_PATH, hasChromium, launch, startTestServer, openTestPage, reload, settle, watchErrors, waitForSdk,
+} from './harness.mjs'
+
+const chromiumPresent = hasChromium()
+if (!chromiumPresent) {
+  if (process.env.REQUIRE_BROWSER === '1') {
+    test('Chromium is installed (REQUIRE_BROWSER=1)', () => {
+      throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`)
+    })
+  } else {
+    console.warn(`Chromium not found at ${CHROMIUM_PATH}: browser tests skipped; set REQUIRE_BROWSER=1 to make this an error`)
+  }
+}
+
+const MINUTE = 60_000
+const journey = (page) => page.evaluate(() => window.waymark.journey())
+const profile = (page) => page.evaluate(() => window.waymark.profile())
+
+describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 }, () => {
+  let browser, server, context
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launch()
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+  beforeEach(async () => { context = await browser.newContext({ locale: 'en-US' }) })
+  afterEach(async () => { await context?.close() })
+
+  test('calls queued before the script loads are replayed in order', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url, {
+      attrs: { 'auto-page': 'false' },
+      calls: [
+        ['identify', 'u-42', { firstName: 'Анна' }],
+        ['track', 'product_viewed', { id: 'espresso-roast' }],
+        ['track', 'cart_viewed', { total: 42 }],
+        ['track', 'custom_step'],
+        ['track', 'custom_step'],
+      ],
+    })
+    const p = await profile(page)
+    expect(p.userId).toBe('u-42')
+    expect(p.traits.firstName).toBe('Анна')
+    const j = await journey(page)
+    expect(j.counts).toMatchObject({ product_viewed: 1, cart_viewed: 1, custom_step: 2 })
+    // Replayed out of order, cart_viewed would come first and product_viewed could not move
+    // the visitor back to evaluate: the stage history shows the order.
+    expect(j.stages.map((s) => s.id)).toEqual(['evaluate', 'buy'])
+    expect(j.stage).toBe('buy')
+    expect(await page.evaluate(() => typeof window.waymark === 'function' && typeof window.waymark.track)).toBe('function')
+    expect(pageErrors).toEqual([])
+  })
+
+  test('a queued reset is replayed in its place between two identifies', async () => {
+    const { page } = await openTestPage(context, server.url, {
+      attrs: { 'auto-page': 'false' },
+      calls: [
+        ['identify', 'u-1', { firstName: 'Old' }],
+        ['track', 'product_viewed'],
+        ['reset'],
+        ['identify', 'u-42', { firstName: 'Анна' }],
+        ['track', 'cart_viewed', { total: 10 }],
+      ],
+    })
+    const p = await profile(page)
+    expect(p.userId).toBe('u-42')
+    expect(p.traits.firstName).toBe('Анна')
+    const j = await journey(page)
+    expect(j.counts.product_viewed ?? 0).toBe(0) // forgotten by the reset
+    expect(j.counts.cart_viewed).toBe(1)
+    expect(j.stage).toBe('buy')
+  })
+
+  test('both call styles work after load: waymark("track", …) and waymark.track(…)', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url)
+    const names = await page.evaluate(async () => {
+      const seen = []
+      window.waymark.on('event', (ev) => seen.push(ev.name))
+      window.waymark('track', 'style_a', { n: 1 })
+      window.waymark.track('style_b', { n: 2 })
+      window.waymark('track', 'style_a')
+      window.waymark('identify', 'u-7', { firstName: 'Bo' })
+      await new Promise((r) => setTimeout(r, 50))
+      return seen
+    })
+    expect(names).toEqual(expect.arrayContaining(['style_a', 'style_b']))
+    expect(names.filter((n) => n === 'style_a')).toHaveLength(2)
+    expect((await journey(page)).counts).toMatchObject({ style_a: 2, style_b: 1 })
+    expect((await profile(page)).userId).toBe('u-7')
+    expect(pageErrors).toEqual([])
+  })
+
+  test('identify sets userId and firstName; a trait outside storeTraits is not persisted across reload', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url)
+    await page.evaluate(() => window.waymark.identify('u-42', { firstName: 'Анна', email: 'anna@example.com' }))
+    const before = await profile(page)
+    expect(before.userId).toBe('u-42')
+    expect(before.traits).toMatchObject({ firstName: 'Анна', email: 'anna@example.com' })
+
+    await settle(page)
+    await reload(page)
+    const after = await profile(page)
+    expect(after.userId).toBe('u-42')
+    expect(after.anonymousId).toBe(before.anonymousId)
+    expect(after.traits.firstName).toBe('Анна')
+    expect(after.traits.email).toBeUndefined()
+    expect(pageErrors).toEqual([])
+  })
+
+  test('state survives a reload, which is not a return; after 31 idle minutes the visitor is greeted back', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url, {
+      attrs: { locale: 'ru' },
+      calls: [['identify', 'u-42', { firstName: 'Анна' }]],
+    })
+    await page.evaluate(() => window.waymark.track('product_viewed', { id: 'espresso-roast' }))
+    const first = await profile(page)
+    expect(first.visits).toBe(1)
+    expect(first.returning).toBe(false)
+    expect(await page.evaluate(() => window.waymark.greeting())).toBeNull()
+
+    // A plain reload: same visit, same visitor, counts kept.
+    await settle(page)
+    await reload(page)
+    const again = await profile(page)
+    expect(again.anonymousId).toBe(first.anonymousId)
+    expect(again.visits).toBe(1)
+    expect(again.returning).toBe(false)
+    expect(await page.evaluate(() => window.waymark.greeting())).toBeNull()
+    expect((await journey(page)).counts.product_viewed).toBe(1)
+
+    // 31 minutes later (fake clock in the page): a new visit.
+    await settle(page)
+    await page.clock.install({ time: Date.now() + 31 * MINUTE })
+    await reload(page)
+    const later = await profile(page)
+    expect(later.anonymousId).toBe(first.anonymousId)
+    expect(later.userId).toBe('u-42')
+    expect(later.visits).toBe(2)
+    expect(later.returning).toBe(true)
+    expect((await journey(page)).counts.product_viewed).toBe(1)
+    const greeting = await page.evaluate(() => window.waymark.greeting())
+    expect(greeting).toMatchObject({ text: 'С возвращением, Анна!', name: 'Анна', returning: true })
+    expect(['morning', 'afternoon', 'evening', 'night']).toContain(greeting.partOfDay)
+    expect(pageErrors).toEqual([])
+  })
+
+  test('stages only move forward and a stage listener receives each change', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url)
+    await expect.poll(async () => (await journey(page)).stage).toBe('consider') // the automatic page view
+    await page.evaluate(() => {
+      window.__stages = []
+      window.waymark.on('stage', (s) => window.__stages.push(s))
+    })
+    await page.evaluate(() => window.waymark.track('product_viewed', { id: 'yirgacheffe' }))
+    await expect.poll(async () => (await journey(page)).stage).toBe('evaluate')
+    await page.evaluate(() => window.waymark.track('cart_viewed', { total: 12.5 }))
+    await expect.poll(async () => (await journey(page)).stage).toBe('buy')
+
+    // Earlier triggers never send a buyer back.
+    await page.evaluate(() => { window.waymark.page(); window.waymark.track('product_viewed') })
+    await page.waitForTimeout(100)
+    const j = await journey(page)
+    expect(j.stage).toBe('buy')
+    expect(j.stages.map((s) => s.id)).toEqual(['consider', 'evaluate', 'buy'])
+    expect(j.cycle).toBe(0)
+
+    const changes = await page.evaluate(() => window.__stages)
+    expect(changes.map((c) => c.stage)).toEqual(['evaluate', 'buy'])
+    expect(changes[0]).toMatchObject({ stage: 'evaluate', previous: 'consider', event: 'product_viewed' })
+    expect(changes[1]).toMatchObject({ stage: 'buy', previous: 'evaluate', event: 'cart_viewed' })
+    expect(pageErrors).toEqual([])
+  })
+
+  test('SPA navigation with history.pushState and back (popstate) records page views', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url)
+    await expect.poll(async () => (await journey(page)).counts.page).toBe(1)
+    await page.evaluate(() => history.pushState({}, '', '/__test/next'))
+    await expect.poll(async () => (await journey(page)).counts.page).toBe(2)
+    await page.evaluate(() => history.back())
+    await page.waitForURL('**/__test/page')
+    await expect.poll(async () => (await journey(page)).counts.page).toBe(3)
+    expect(pageErrors).toEqual([])
+  })
+
+  test('data-auto-page="false" records no page view on start', async () => {
+    const { page } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
+    await page.evaluate(() => history.pushState({}, '', '/__test/next'))
+    await page.waitForTimeout(200)
+    const j = await journey(page)
+    expect(j.counts.page ?? 0).toBe(0)
+    expect(j.stage).toBeNull()
+  })
+
+  test('a second tab of the same namespace stays current; another namespace shares nothing', async () => {
+    const { page: a } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
+    const { page: b } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
+    const { page: other } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false', namespace: 'other' } })
+    await a.evaluate(() => { window.waymark.identify('u-42', { firstName: 'Анна' }); window.waymark.track('product_viewed') })
+    await expect.poll(async () => (await profile(b)).userId).toBe('u-42')
+    expect((await journey(b)).stage).toBe('evaluate')
+    await b.evaluate(() => window.waymark.track('cart_viewed'))
+    await expect.poll(async () => (await journey(a)).stage).toBe('buy')
+    expect((await profile(a)).anonymousId).toBe((await profile(b)).anonymousId)
+    expect(await profile(other)).toMatchObject({ userId: null })
+    expect((await journey(other)).stage).toBeNull()
+  })
+
+  const brokenStorage = {
+    'indexedDB.open throws a SecurityError': () => {
+      const deny = () => { throw new DOMException('The operation is insecure.', 'SecurityError') }
+      IDBFactory.prototype.open = deny
+      IDBFactory.prototype.deleteDatabase = deny
+    },
+    'window.indexedDB is undefined': () => {
+      Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true })
+    },
+  }
+  test.each(Object.keys(brokenStorage))('works from memory when IndexedDB is unusable (%s)', async (name) => {
+    await context.addInitScript(brokenStorage[name])
+    const { page, pageErrors } = await openTestPage(context, server.url, {
+      calls: [['identify', 'u-42', { firstName: 'Анна' }]],
+    })
+    // The init script really took effect.
+    expect(await page.evaluate(() => {
+      try { return window.indexedDB ? (indexedDB.open('probe'), 'opened') : 'absent' } catch (e) { return e.name }
+    })).toBe(name.startsWith('window') ? 'absent' : 'SecurityError')
+    await page.evaluate(() => {
+      window.waymark.track('product_viewed', { id: 'espresso-roast' })
+      window.waymark('track', 'cart_viewed', { total: 24 })
+    })
+    const j = await journey(page)
+    expect(j.counts).toMatchObject({ product_viewed: 1, cart_viewed: 1 })
+    expect(j.stage).toBe('buy')
+    const p = await profile(page)
+    expect(typeof p.anonymousId).toBe('string')
+    expect(p.anonymousId.length).toBeGreaterThan(0)
+    expect(p.userId).toBe('u-42')
+    expect(p.traits.firstName).toBe('Анна')
+    await page.waitForTimeout(300) // let any late storage failure surface
+    expect(pageErrors).toEqual([])
+  })
+
+  test('the demo storefront loads and runs with no console or page errors', async () => {
+    const page = await context.newPage()
+    const { pageErrors, consoleErrors } = watchErrors(page)
+    await page.goto(server.url + '/')
+    await waitForSdk(page)
+    await expect.poll(() => page.locator('#wm-greeting').textContent()).not.toBe('Loading the SDK…')
+    await expect.poll(async () => (await journey(page)).stage).toBe('consider')
+
+    await page.getByRole('link', { name: 'View product' }).first().click()
+    await page.waitForURL('**/product/espresso-roast')
+    await expect.poll(async () => (await journey(page)).stage).toBe('evaluate')
+    await expect.poll(() => page.locator('#wm-journey').textContent()).toContain('"stage": "evaluate"')
+    await expect.poll(async () => (await journey(page)).counts.page).toBe(2) // the SPA navigation was recorded
+
+    await page.getByRole('button', { name: 'Add to cart / view cart' }).click()
+    await page.waitForURL('**/cart')
+    await expect.poll(async () => (await journey(page)).stage).toBe('buy')
+
+    await page.getByRole('button', { name: 'Identify as Анна' }).click()
+    await expect.poll(async () => (await profile(page)).userId).toBe('u-42')
+    await expect.poll(() => page.locator('#wm-profile').textContent()).toContain('Анна')
+
+    await page.getByRole('button', { name: 'Place order' }).click()
+    await page.waitForURL(/\/order\/A-\d+$/)
+    await expect.poll(async () => (await journey(page)).counts.order_completed).toBe(1)
+
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await expect.poll(async () => (await profile(page)).userId).toBeNull()
+
+    await page.waitForTimeout(500)
+    expect(pageErrors).toEqual([])
+    expect(consoleErrors).toEqual([])
+  })
+})

@@ -1,0 +1,126 @@
+// @vitest-environment node
+// The example server (examples/server/server.mjs). Needs no browser.
+import { describe, test, expect, beforeAll, afterAll, afterEach, vi } from 'vitest'
+import { request } from 'node:http'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer } from '../../examples/server/server.mjs'
+import { ROOT, IIFE_PATH } from './harness.mjs'
+
+/** A raw GET that keeps the path exactly as written (fetch would normalise `/../`). */
+function rawGet (base, path) {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('example server', { timeout: 30_000 }, () => {
+  let server, dataDir
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'waymark-server-'))
+    server = await startServer({ port: 0, dataDir })
+  })
+  afterAll(async () => {
+    await server?.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  afterEach(() => vi.useRealTimers())
+
+  test('serves the storefront with content types and no-cache', async () => {
+    const res = await fetch(server.url + '/')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(res.headers.get('cache-control')).toBe('no-cache')
+    expect(await res.text()).toContain('src="/waymark.iife.js"')
+    expect((await fetch(server.url + '/shop.js')).headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect((await fetch(server.url + '/shop.css')).headers.get('content-type')).toMatch(/^text\/css/)
+  })
+
+  test('SPA routes fall back to index.html; missing assets are 404', async () => {
+    const res = await fetch(server.url + '/product/espresso-roast')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('Northbean')
+    expect((await fetch(server.url + '/missing.css')).status).toBe(404)
+  })
+
+  test('refuses directory traversal', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/..%5cpackage.json', '/x/../../package.json']) {
+      expect(await rawGet(server.url, path), path).toBe(403)
+    }
+  })
+
+  test.skipIf(!existsSync(IIFE_PATH))('serves the SDK build from dist/', async () => {
+    const res = await fetch(server.url + '/waymark.iife.js')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/)
+  })
+
+  test('serves the playbook with an ETag and answers 304 to If-None-Match', async () => {
+    const res = await fetch(server.url + '/playbook.json')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    const etag = res.headers.get('etag')
+    expect(etag).toMatch(/^".+"$/)
+    const playbook = await res.json()
+    expect(playbook.stages.map((s) => s.id)).toEqual(['consider', 'evaluate', 'buy', 'enjoy', 'advocate', 'bond'])
+    expect(playbook.texts.ru['greeting.returning']).toBe('С возвращением, {name}!')
+    const again = await fetch(server.url + '/playbook.json', { headers: { 'If-None-Match': etag } })
+    expect(again.status).toBe(304)
+    expect(again.headers.get('etag')).toBe(etag)
+    expect((await fetch(server.url + '/playbook.json', { headers: { 'If-None-Match': '"stale"' } })).status).toBe(200)
+  })
+
+  test('POST /collect appends events as JSON Lines, deduplicated by id', async () => {
+    const post = (body) => fetch(server.url + '/collect', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    const ev = (id) => ({ id, type: 'track', name: 'x', props: {}, at: 1, anonymousId: 'a', userId: null, sessionId: 's', stage: null })
+    expect((await post(JSON.stringify({ events: [ev('e1'), ev('e2')] }))).status).toBe(204)
+    expect((await post(JSON.stringify({ events: [ev('e2'), ev('e3'), ev('e3')] }))).status).toBe(204)
+    expect((await post('not json')).status).toBe(400)
+    expect((await post('{"nope":1}')).status).toBe(400)
+    expect((await fetch(server.url + '/collect')).status).toBe(405)
+    const lines = readFileSync(join(dataDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((e) => e.id)).toEqual(['e1', 'e2', 'e3'])
+  })
+
+  test('orders advance one step every 20 seconds since first seen; A-404 is not found', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const status = async (id) => (await (await fetch(`${server.url}/api/orders/${id}`)).json()).status
+    expect(await status('A-1001')).toBe('placed')
+    vi.setSystemTime(Date.now() + 20_000)
+    expect(await status('A-1001')).toBe('paid')
+    expect(await status('A-2002')).toBe('placed')
+    vi.setSystemTime(Date.now() + 45_000)
+    expect(await status('A-1001')).toBe('shipped')
+    vi.setSystemTime(Date.now() + 10 * 60_000)
+    expect(await status('A-1001')).toBe('delivered')
+    const missing = await fetch(server.url + '/api/orders/A-404')
+    expect(missing.status).toBe(404)
+  })
+
+  test('`node examples/server/server.mjs` starts and prints its URL', async () => {
+    const child = spawn(process.execPath, ['examples/server/server.mjs'], { cwd: ROOT, env: { ...process.env, PORT: '0' } })
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (d) => {
+          out += d
+          const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out)
+          if (m) resolve(m[0])
+        })
+        child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
+        setTimeout(() => reject(new Error('no URL printed within 10 s: ' + out)), 10_000)
+      })
+      expect((await fetch(url + '/')).status).toBe(200)
+    } finally {
+      child.kill()
+    }
+  })
+})
