@@ -6,13 +6,7 @@ import type { Journey, Profile, Props } from './types'
 export const SESSION_IDLE_MS = 30 * 60 * 1000
 
 /** Everything Waymark remembers about the visitor, as kept in memory. */
-export interface VisitorState {
-  anonymousId: string
-  userId: string | null
-  traits: Props
-  visits: number
-  firstSeen: number
-  lastSeen: number
+export interface VisitorState extends Omit<Profile, 'returning'> {
   /** Last activity of the previous visit, for `visit.daysSinceLast`. */
   previousSeen: number | null
   sessionId: string

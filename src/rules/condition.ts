@@ -3,8 +3,8 @@
  * GrowthBook's `evalCondition` (sdk-js `mongrule.ts`, spec 0.8.0).
  *
  * A condition is compiled once into a tree of closures when a playbook is applied, so
- * evaluating a rule on every event costs no parsing, and no `eval`/`new Function` is
- * needed (pages may run a strict CSP). Where GrowthBook would throw or read a malformed
+ * evaluating a rule on every event costs no parsing, and no code is generated at run
+ * time (pages may run a strict CSP without 'unsafe-eval'). Where GrowthBook would throw or read a malformed
  * condition loosely, the compiled part fails closed instead: a broken rule never fires.
  */
 
@@ -189,7 +189,7 @@ const cond = (c: unknown, g: Groups): P => {
 
 /**
  * Compiles a MongoDB-style condition (GrowthBook's condition language) once into closures
- * (no `eval`, no `new Function`). Never throws, at compile time or when called: an unknown
+ * (no code generated at run time). Never throws, at compile time or when called: an unknown
  * operator, an invalid regex or a malformed condition compile to a function that fails
  * closed (returns `false` for that part, GrowthBook semantics); a non-object condition
  * never matches.
