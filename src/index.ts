@@ -1,8 +1,11 @@
 export { createWaymark } from './waymark'
 export { compileCondition } from './rules/condition'
+export { validatePlaybook } from './playbook/validate'
 export { WaymarkOptionError } from './errors'
+export type { CompiledCondition } from './rules/condition'
+export type { ValidationResult } from './playbook/validate'
 export type {
-  Condition, ConsentState, EventType, Explanation, Greeting, Journey, Json, OfferCta, OfferSpec, Order, OrderStatus,
-  PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
+  Condition, ConsentState, EventType, Explanation, Greeting, Journey, Json, Offer, OfferCta, OfferSpec, Order,
+  OrderStatus, PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
   WaymarkEventMap, WaymarkOptions,
 } from './types'

@@ -66,25 +66,3 @@ export function step(
   return null
 }
 
-/**
- * Checks a playbook's `stages` before they replace the current ones; one message per
- * problem, each naming its JSON path.
- */
-export function stageErrors(stages: unknown): string[] {
-  if (!Array.isArray(stages)) return ['stages: must be an array']
-  const errors: string[] = []
-  const seen = new Set<unknown>()
-  stages.forEach((s, i) => {
-    const at = `stages[${i}]`
-    if (!s || typeof s !== 'object' || Array.isArray(s)) return void errors.push(`${at}: must be an object`)
-    if (typeof s.id !== 'string' || !s.id) errors.push(`${at}.id: must be a non-empty string`)
-    else if (seen.has(s.id)) errors.push(`${at}.id: duplicate stage "${s.id}"`)
-    seen.add(s.id)
-    if (!Array.isArray(s.on) || !s.on.every((n: unknown) => typeof n === 'string' && n))
-      errors.push(`${at}.on: must be an array of event names`)
-    if (s.if !== undefined && (!s.if || typeof s.if !== 'object' || Array.isArray(s.if))) errors.push(`${at}.if: must be a condition object`)
-    if (s.loop !== undefined && typeof s.loop !== 'boolean') errors.push(`${at}.loop: must be a boolean`)
-    for (const k in s) if (!['id', 'on', 'if', 'loop'].includes(k)) errors.push(`${at}.${k}: unknown key`)
-  })
-  return errors
-}

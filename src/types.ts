@@ -41,7 +41,30 @@ export interface OfferSpec {
   code?: string
   /** For `inline`: the name of the `<waymark-slot>`. For `banner`: `top` or `bottom`. */
   placement?: string
-  [key: string]: unknown
+  /** Free-form JSON for headless offers rendered by the page's own code. */
+  data?: Json
+}
+
+/** An offer as `on('offer')` receives it: texts resolved against the context, plain text only. */
+export interface Offer {
+  /** Impression id: the id of the `offer_shown` event. */
+  id: string
+  /** The rule that fired. */
+  rule: string
+  kind: OfferSpec['kind']
+  title?: string
+  body?: string
+  cta?: OfferCta
+  code?: string
+  placement?: string
+  data?: Json
+  /** The event that triggered it. */
+  trigger: string
+  at: number
+  /** Records `offer_clicked` and frees the overlay slot. Only the first of click/dismiss counts. */
+  click(): void
+  /** Records `offer_dismissed` and frees the overlay slot. Only the first of click/dismiss counts. */
+  dismiss(): void
 }
 
 /** A playbook rule. */
@@ -187,16 +210,21 @@ export interface WaymarkEventMap {
   event: WaymarkEvent
   stage: StageChange
   error: Error
-  offer: unknown
+  offer: Offer
   order: unknown
-  playbook: unknown
+  playbook: { version: string | null }
 }
 
 /** Why a rule would or would not fire now. */
 export interface Explanation {
   rule: string
+  /** True when the rule's trigger, happening again now, would show its offer. */
   fires: boolean
+  /** `fires`, or what stops it: `disabled`, `scheduled from …`, `ended …`, `cap: 1 of 1 per session`,
+   *  `condition not met: event.total`, `overlay "x" is on screen`, `held out by rollout 0.9`, `no such rule`. */
   reason: string
+  /** The most recent trigger event of the rule whose props were used, or null if none happened yet. */
+  trigger: string | null
 }
 
 /** A Waymark instance. No method throws on bad input: errors go to `on('error')`. */
@@ -211,6 +239,8 @@ export interface Waymark {
   profile(): Profile
   journey(): Journey
   greeting(): Greeting | null
+  /** Would the rule fire now, and if not, which condition path, cap, schedule or rollout stops it. */
+  explain(ruleId: string): Explanation
   on<K extends keyof WaymarkEventMap>(type: K, listener: (payload: WaymarkEventMap[K]) => void): () => void
   destroy(): void
 }

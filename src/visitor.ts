@@ -1,5 +1,6 @@
 import { uuid } from './ids'
 import { emptyJourney, MAX_STAGE_HISTORY } from './journey'
+import type { Impressions } from './rules/engine'
 import type { Journey, Profile, Props } from './types'
 
 /** A visit (session) ends after this long without activity. */
@@ -13,6 +14,8 @@ export interface VisitorState extends Omit<Profile, 'returning'> {
   /** Events recorded in the current session. */
   sessionEvents: number
   journey: Journey
+  /** Offer impressions per rule, for caps; shared across tabs like the rest. */
+  impressions: Impressions
   /** Logical clock of the last change: across tabs, the newer state wins. */
   rev: number
 }
@@ -30,6 +33,7 @@ export function freshVisitor(now: number): VisitorState {
     sessionId: uuid(),
     sessionEvents: 0,
     journey: emptyJourney(),
+    impressions: {},
     rev: now,
   }
 }
@@ -107,5 +111,15 @@ export function restore(raw: unknown): VisitorState | null {
     Array.isArray(j.stages) && j.stages.every((e) => isObj(e) && isId(e.id) && isNum(e.at))
   if (!ok) return null
   const s = raw as unknown as VisitorState
-  return { ...s, traits: { ...s.traits }, journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } } }
+  // Impressions came later than the rest: a state without them is still good, and a
+  // broken entry only loses that rule's counts.
+  const impressions = Object.entries(isObj(raw.impressions) ? raw.impressions : {}).filter(
+    ([, n]) => isObj(n) && all(n, 'total dayCount sessionCount', isNum) && all(n, 'day session', isId),
+  )
+  return {
+    ...s,
+    traits: { ...s.traits },
+    journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } },
+    impressions: Object.fromEntries(impressions) as Impressions,
+  }
 }

@@ -3,8 +3,10 @@ import { createChannel } from './channel'
 import { buildContext } from './context'
 import { createEmitter } from './emitter'
 import { uuid } from './ids'
-import { compileStages, DEFAULT_STAGES, stageErrors, step } from './journey'
+import { compileStages, DEFAULT_STAGES, step } from './journey'
+import { createOffers } from './offers'
 import { resolveOptions } from './options'
+import { validatePlaybook } from './playbook/validate'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { greetingFor } from './texts'
@@ -78,16 +80,19 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     log('consent', next)
   }
 
-  // Every journey event goes through here: session, count, stage, then listeners.
-  const record = (type: EventType, name: string, props: Props = {}): void => {
+  const context = (props: Props, now: number, trigger: string) =>
+    buildContext(state, props, o.locale, now, trigger.startsWith('order:') ? { order: { status: trigger.slice(6) } } : undefined)
+
+  // Every journey event goes through here: session, count, stage, listeners, then rules
+  // (offer events count and move stages but trigger no rules, so offers cannot cascade).
+  const record = (type: EventType, name: string, props: Props = {}): WaymarkEvent => {
     const now = Date.now()
     if (type !== 'session' && type !== 'stage') {
       if (touch(state, now)) record('session', 'session_start')
       state.sessionEvents++
     }
     const before = state.journey.stage
-    const entered =
-      type === 'stage' ? null : step(state.journey, stages, name, () => buildContext(state, props, o.locale, now), now)
+    const entered = type === 'stage' ? null : step(state.journey, stages, name, () => context(props, now, name), now)
     save()
     const event: WaymarkEvent = {
       id: uuid(), type, name, props, at: now,
@@ -95,13 +100,23 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }
     log(type, name, event)
     events.emit('event', event)
+    if (type !== 'offer') offers.run(name, props, now)
     if (entered) {
       const change = { stage: entered, previous: before, cycle: state.journey.cycle, at: now, event: name }
       log('stage', change)
       events.emit('stage', change)
       record('stage', `stage:${entered}`, { previous: before, cycle: change.cycle })
     }
+    return event
   }
+
+  const offers = createOffers({
+    state: () => state,
+    context,
+    record: (name, props) => (destroyed ? undefined : record('offer', name, props)),
+    emit: (offer) => events.emit('offer', offer),
+    log,
+  })
 
   // Page input is copied through JSON: a snapshot the page cannot mutate later, and
   // circular or exotic values are refused here instead of failing in storage or delivery.
@@ -140,11 +155,15 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       if (!destroyed) loaded ? run() : waiting.push(run)
     }
 
-  const applyPlaybook = (playbook: Playbook): void => {
-    const errors = playbook.stages === undefined ? [] : stageErrors(playbook.stages)
-    if (errors.length) return fail(`playbook rejected: ${errors.join('; ')}`)
-    stages = compileStages(playbook.stages || DEFAULT_STAGES, compileCondition)
-    texts = playbook.texts
+  // A playbook is checked whole: one bad rule rejects it and the last good one stays.
+  const applyPlaybook = (doc: unknown): void => {
+    const result = validatePlaybook(doc)
+    if (!result.ok) return fail(`playbook rejected: ${result.errors.join('; ')}`)
+    const { stages: list, rules, groups, version } = result.playbook
+    stages = compileStages(list || DEFAULT_STAGES, (c) => compileCondition(c, groups))
+    offers.use(rules, groups)
+    texts = result.playbook.texts
+    events.emit('playbook', { version: version ?? null })
   }
 
   const start = (raw: unknown): void => {
@@ -196,6 +215,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }),
     reset: api(() => {
       state = freshVisitor(Date.now())
+      offers.reset()
       record('session', 'session_start')
     }),
     consent(next: ConsentState) {
@@ -206,6 +226,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     profile: () => profileOf(state),
     journey: () => journeyOf(state),
     greeting: () => greetingFor(state.visits > 1, state.traits, o.locale, texts, Date.now()),
+    explain: (ruleId) => offers.explain(ruleId),
     on: (type, listener) => (destroyed ? () => {} : events.on(type, listener)),
     destroy() {
       if (destroyed) return

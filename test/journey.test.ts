@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileStages, DEFAULT_STAGES, emptyJourney, MAX_STAGE_HISTORY, stageErrors, step } from '../src/journey'
+import { compileStages, DEFAULT_STAGES, emptyJourney, MAX_STAGE_HISTORY, step } from '../src/journey'
 import { compileCondition } from '../src/rules/condition'
 
 const stages = compileStages(DEFAULT_STAGES, compileCondition)
@@ -60,22 +60,5 @@ describe('journey steps', () => {
     const j = emptyJourney()
     for (let i = 0; i < 200; i++) run(['cart_viewed', 'order:delivered', 'product_viewed'], j)
     expect(j.stages.length).toBe(MAX_STAGE_HISTORY)
-  })
-})
-
-describe('stage validation', () => {
-  it('accepts the default stages', () => {
-    expect(stageErrors(DEFAULT_STAGES)).toEqual([])
-  })
-
-  it('names the JSON path of each problem', () => {
-    expect(stageErrors([{ id: 'a', on: ['x'] }, { id: 'a', on: 'x', loop: 1, extra: true }, 7])).toEqual([
-      'stages[1].id: duplicate stage "a"',
-      'stages[1].on: must be an array of event names',
-      'stages[1].loop: must be a boolean',
-      'stages[1].extra: unknown key',
-      'stages[2]: must be an object',
-    ])
-    expect(stageErrors({})).toEqual(['stages: must be an array'])
   })
 })

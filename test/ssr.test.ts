@@ -5,7 +5,7 @@ describe('server-side rendering', () => {
   it('imports under plain Node without a DOM and without side effects', async () => {
     expect(typeof window).toBe('undefined')
     const mod = await import('../src/index')
-    expect(Object.keys(mod).sort()).toEqual(['WaymarkOptionError', 'compileCondition', 'createWaymark'])
+    expect(Object.keys(mod).sort()).toEqual(['WaymarkOptionError', 'compileCondition', 'createWaymark', 'validatePlaybook'])
   })
 
   it('lets an instance run in memory on the server without throwing', async () => {

@@ -33,9 +33,12 @@ const isOps = (x: unknown): x is Record<string, unknown> => {
   return keys.length > 0 && keys.every((k) => k[0] == '$')
 }
 
-// A missing step yields `null` (not `undefined`) because GrowthBook's `null`, `$exists`
-// and comparison cases depend on it (`null < 10` is true).
-const get = (o: unknown, keys: string[]): unknown => {
+/**
+ * Reads a dot path (already split) from the context. A missing step yields `null` (not
+ * `undefined`) because GrowthBook's `null`, `$exists` and comparison cases depend on it
+ * (`null < 10` is true).
+ */
+export const getPath = (o: unknown, keys: string[]): unknown => {
   for (const k of keys) o = o && typeof o == 'object' && k in o ? (o as any)[k] : null
   return o
 }
@@ -182,7 +185,7 @@ const cond = (c: unknown, g: Groups): P => {
       }
       const keys = k.split('.')
       const f = val(v, g)
-      return (a) => f(get(a, keys))
+      return (a) => f(getPath(a, keys))
     }),
   )
 }

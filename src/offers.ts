@@ -1,0 +1,112 @@
+/**
+ * Carries out the rules engine's decisions for one instance: counts impressions for caps,
+ * records `offer_shown` / `offer_held_out` / `offer_clicked` / `offer_dismissed`, keeps the
+ * single overlay slot, resolves offer texts, and answers `explain`.
+ */
+import type { DecisionContext } from './context'
+import { getPath } from './rules/condition'
+import { blocker, countImpression, dayOf, decide, type DecisionEnv, type CompiledRule, inRollout, indexRules } from './rules/engine'
+import { fill } from './texts'
+import type { Explanation, Offer, Playbook, Props, WaymarkEvent } from './types'
+import type { VisitorState } from './visitor'
+
+/** What the offers need from the instance. */
+export interface OfferDeps {
+  state(): VisitorState
+  context(props: Props, now: number, trigger: string): DecisionContext
+  /** Records an offer event (and persists the impression counts changed before it). */
+  record(name: string, props: Props): WaymarkEvent | undefined
+  emit(offer: Offer): void
+  log(...args: unknown[]): void
+}
+
+/** The offers of one instance. */
+export interface Offers {
+  /** Replaces the rules (once per playbook version). */
+  use(rules: Playbook['rules'], groups: Playbook['groups']): void
+  /** Decides a trigger and shows, holds out or logs each listening rule. */
+  run(trigger: string, props: Props, now: number): void
+  explain(ruleId: string): Explanation
+  /** Forgets the overlay on screen and the trigger events seen (logout). */
+  reset(): void
+}
+
+/** Creates the offers of an instance. */
+export function createOffers(deps: OfferDeps): Offers {
+  let index = indexRules()
+  let overlay: string | null = null
+  let seq = 0
+  // The latest props of each trigger a rule listens to, so explain() can replay it.
+  const last = new Map<string, [seq: number, props: Props]>()
+
+  const env = (now: number): DecisionEnv => {
+    const s = deps.state()
+    return { now, anonymousId: s.anonymousId, sessionId: s.sessionId, day: dayOf(now), impressions: s.impressions, overlay }
+  }
+
+  // Texts may hold {path|fallback} templates; the result is plain text, never markup.
+  const show = (r: CompiledRule, context: DecisionContext, trigger: string, now: number, shown: WaymarkEvent): Offer => {
+    const spec = r.rule.offer
+    const text = (t: string | undefined) => t && fill(t, (path) => getPath(context, path.split('.')))
+    let done = false
+    const end = (name: string) => () => {
+      if (done) return
+      done = true
+      if (overlay === r.id) overlay = null
+      deps.record(name, { rule: r.id, offer: shown.id })
+    }
+    return {
+      id: shown.id, rule: r.id, kind: spec.kind,
+      title: text(spec.title), body: text(spec.body),
+      cta: spec.cta && { label: text(spec.cta.label)!, href: spec.cta.href },
+      code: spec.code, placement: spec.placement, data: spec.data,
+      trigger, at: now, click: end('offer_clicked'), dismiss: end('offer_dismissed'),
+    }
+  }
+
+  return {
+    use(rules, groups) {
+      index = indexRules(rules, groups)
+    },
+    run(trigger, props, now) {
+      if (!index.byTrigger.has(trigger)) return
+      last.set(trigger, [++seq, props])
+      const e = env(now)
+      const context = deps.context(props, now, trigger)
+      const { fire, heldOut, blocked } = decide(index, trigger, context, e)
+      for (const [rule, why] of blocked) deps.log('rule', rule, why)
+      for (const r of heldOut) {
+        deps.log('rule', r.id, `held out by rollout ${r.rule.rollout}`)
+        countImpression(e.impressions, r.id, e)
+        deps.record('offer_held_out', { rule: r.id })
+      }
+      for (const r of fire) {
+        deps.log('rule', r.id, 'fires')
+        countImpression(e.impressions, r.id, e)
+        if (r.slot === 'overlay') overlay = r.id
+        const shown = deps.record('offer_shown', { rule: r.id, kind: r.rule.offer.kind })
+        if (shown) deps.emit(show(r, context, trigger, now, shown))
+      }
+    },
+    explain(ruleId) {
+      const r = index.byId.get(ruleId)
+      if (!r) return { rule: ruleId, fires: false, reason: 'no such rule', trigger: null }
+      let seen: [number, Props] | undefined
+      let trigger: string | null = null
+      for (const t of r.rule.on) {
+        const l = last.get(t)
+        if (l && (!seen || l[0] > seen[0])) (seen = l), (trigger = t)
+      }
+      const now = Date.now()
+      const e = env(now)
+      const reason =
+        blocker(r, deps.context(seen ? seen[1] : {}, now, trigger || r.rule.on[0]), e) ||
+        (inRollout(r, e.anonymousId) ? null : `held out by rollout ${r.rule.rollout}`)
+      return { rule: ruleId, fires: !reason, reason: reason || 'fires', trigger }
+    },
+    reset() {
+      overlay = null
+      last.clear()
+    },
+  }
+}

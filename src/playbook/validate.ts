@@ -1,0 +1,147 @@
+/**
+ * Whole-document validation of a playbook before it is applied: a playbook with any problem
+ * is rejected whole (the last good one stays in force), so authors get every problem at
+ * once, each naming its JSON path, instead of fixing them one reload at a time.
+ *
+ * Table-driven to stay small (this ships in the browser core): each object shape is a table
+ * of key → checker; a checker returns the message for its own path, or nothing.
+ */
+import type { Playbook } from '../types'
+import { conditionErrors } from '../rules/condition-check'
+
+export type ValidationResult = { ok: true; playbook: Playbook } | { ok: false; errors: string[] }
+
+/** Checks `v`, found at path `p` in the object `o`; returns a message for `p`, or a falsy value. */
+type Check = (v: any, p?: any, o?: any) => unknown
+
+const isArr = Array.isArray
+const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !isArr(x)
+const q = JSON.stringify
+const test = (ok: (v: any) => unknown, what: string): Check => (v) => !ok(v) && 'must be ' + what
+const is = (type: string) => test((v) => typeof v == type, 'a ' + type)
+const str = is('string')
+const bool = is('boolean')
+const names = test((v) => isArr(v) && v.length && v.every((n) => n && typeof n == 'string'), 'an array of event names')
+const count = test((v) => Number.isInteger(v) && v >= 0, 'a non-negative integer')
+const date = test((v) => typeof v == 'string' && Date.parse(v) > -Infinity, 'a date string') // not NaN
+const KINDS = ['banner', 'toast', 'modal', 'inline', 'headless']
+
+/**
+ * Checks a playbook document whole; never throws, for any JSON value (or any JS value).
+ * Every problem is reported, in document order, as one message naming its JSON path, e.g.
+ * `rules[3].if.event.total: unknown operator "$gtt"` or `stages[1].id: duplicate stage "a"`.
+ *
+ * @param doc the playbook, as parsed from JSON
+ * @returns `{ ok: true, playbook }` (the document itself) or `{ ok: false, errors }` (never empty)
+ */
+export function validatePlaybook(doc: unknown): ValidationResult {
+  const errors: string[] = []
+
+  // Runs one check; anything unreadable (throwing getters, revoked proxies) becomes a message.
+  const at = (p: string, check: () => unknown) => {
+    let m
+    try {
+      m = check()
+    } catch {
+      m = 'could not be read'
+    }
+    if (m) errors.push(p + ': ' + m)
+  }
+
+  // An object checked by a table of key -> check, whose first `required` keys must be present
+  // (`undefined` counts as absent); or, when `table` is itself a check, a record (or with
+  // `list`, an array) whose values all pass it. Keys are visited in document order, then the
+  // missing required ones, so every problem is reported, not only the first.
+  const obj =
+    (table: any, required = 0, list?: 1): Check =>
+    (o, p) => {
+      if (!(list ? isArr(o) : isObj(o))) return 'must be an ' + (list ? 'array' : 'object')
+      const keys = Object.keys(table) // [] for a record's check
+      for (const k of new Set([...Object.keys(o), ...keys.slice(0, required)])) {
+        const i = keys.indexOf(k) // not `k in table`, which would find `toString`
+        const kp = list ? p + `[${k}]` : p ? p + '.' + k : k
+        at(kp, () =>
+          table.call // a record's check (no table has a key `call`)
+            ? table(o[k], kp, o)
+            : i < 0
+              ? 'unknown key'
+              : (o[k] !== undefined || i < required) && table[k](o[k], kp, o),
+        )
+      }
+    }
+  const list = (item: Check) => obj(item, 0, 1)
+
+  const id = (what: string): Check => {
+    const seen = new Set()
+    return (v) =>
+      !v || typeof v != 'string'
+        ? 'must be a non-empty string'
+        : seen.has(v)
+          ? `duplicate ${what} ${q(v)}`
+          : void seen.add(v)
+  }
+
+  // Messages come prefixed with their paths. A condition nested deeper than the stack allows
+  // (thousands of levels) is caught there and reported as not readable, so no limit is kept here.
+  const condition: Check = (v, p) =>
+    !isObj(v)
+      ? 'must be a condition object'
+      : void conditionErrors(v, p).map((m) => errors.push(m))
+
+  // Resolved against a dummy base so relative URLs pass; the URL parser undoes the usual
+  // obfuscations (leading spaces, tabs or newlines inside the scheme, mixed case).
+  const href: Check = (v) => {
+    let scheme
+    try {
+      scheme = new URL(v, 'https://x.invalid/').protocol
+    } catch {}
+    return str(v) || (!/^https?:$/.test(scheme!) && 'must be an http(s) or relative URL, got ' + q(v))
+  }
+
+  const offer = obj(
+    {
+      kind: test((v) => KINDS.includes(v), 'one of ' + KINDS.join(', ')),
+      // Required (second key) so that it is checked when absent: an inline offer names its
+      // `<waymark-slot>`; a banner says which edge of the screen it sits on.
+      placement: (v: any, _: string, o: any) =>
+        !v && o.kind == 'inline'
+          ? 'required for inline offers'
+          : v !== undefined && (str(v) || (o.kind == 'banner' && v != 'top' && v != 'bottom' && 'must be "top" or "bottom"')),
+      title: str,
+      body: str,
+      code: str,
+      cta: obj({ label: str, href }, 1),
+      data: () => 0, // any JSON, for headless offers
+    },
+    2,
+  )
+
+  const root = obj({
+    $schema: str,
+    version: str,
+    stages: list(obj({ id: id('stage'), on: names, if: condition, loop: bool }, 2)),
+    rules: list(
+      obj(
+        {
+          id: id('rule id'),
+          on: names,
+          offer,
+          enabled: bool,
+          if: condition,
+          priority: test(Number.isFinite, 'a finite number'),
+          cap: obj({ session: count, day: count, total: count }),
+          from: date,
+          // A `from` that does not parse compares false (NaN), so only its own error is reported.
+          until: (v: any, _: string, o: any) => date(v) || (Date.parse(o.from) >= Date.parse(v) && 'must be after from'),
+          rollout: test((v) => typeof v == 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'),
+        },
+        3,
+      ),
+    ),
+    texts: obj(obj(str)),
+    groups: obj(test(isArr, 'an array')),
+  })
+
+  at('playbook', () => root(doc, ''))
+  return errors.length ? { ok: false, errors } : { ok: true, playbook: doc as Playbook }
+}

@@ -1,0 +1,50 @@
+// @vitest-environment node
+// The rules engine in a real Chromium: an inline playbook through the IIFE's createWaymark.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { hasChromium, launch, openTestPage, startTestServer } from './harness.mjs'
+
+const playbook = {
+  version: 'bench-1',
+  rules: [{
+    id: 'free-shipping-nudge',
+    on: ['cart_viewed'],
+    if: { 'event.total': { $gte: 40, $lt: 50 }, 'page.path': { $regex: '^/__test' } },
+    offer: { kind: 'banner', title: '{user.firstName|Friend}, shipping is free from €50', cta: { label: 'Keep shopping', href: '/catalog' } },
+    cap: { session: 1 },
+  }],
+}
+
+describe.skipIf(!hasChromium())('rules engine in Chromium', { timeout: 60_000 }, () => {
+  let browser, server, context
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launch()
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+  beforeEach(async () => { context = await browser.newContext() })
+  afterEach(async () => { await context?.close() })
+
+  test('a cart_viewed event produces an offer event, once per session', async () => {
+    const { page, pageErrors } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
+    const result = await page.evaluate(async (pb) => {
+      const wm = window.waymark.createWaymark({ playbook: pb, namespace: 'offers', autoPage: false })
+      const offers = []
+      const names = []
+      wm.on('offer', (o) => offers.push({ rule: o.rule, title: o.title, kind: o.kind }))
+      wm.on('event', (e) => names.push(e.name))
+      await wm.ready
+      wm.identify('u-42', { firstName: 'Анна' })
+      wm.track('cart_viewed', { total: 30 })
+      wm.track('cart_viewed', { total: 45 })
+      wm.track('cart_viewed', { total: 45 })
+      return { offers, names, explain: wm.explain('free-shipping-nudge') }
+    }, playbook)
+    expect(result.offers).toEqual([{ rule: 'free-shipping-nudge', kind: 'banner', title: 'Анна, shipping is free from €50' }])
+    expect(result.names.filter((n) => n === 'offer_shown')).toHaveLength(1)
+    expect(result.explain).toMatchObject({ fires: false, reason: 'cap: 1 of 1 per session', trigger: 'cart_viewed' })
+    expect(pageErrors).toEqual([])
+  })
+})
