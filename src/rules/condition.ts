@@ -58,7 +58,11 @@ const version =
   (test: (a: string, b: string) => boolean): Op =>
   (e) => {
     const b = pad(e) // the operand is padded once, at compile time
-    return (a) => test(pad(a), b)
+    // An attribute such as an app version rarely changes between evaluations, so the last
+    // padding is kept: padding costs several regexes, the comparison almost nothing.
+    let last: unknown = {}
+    let padded = ''
+    return (a) => test(a === last ? padded : ((last = a), (padded = pad(a))), b)
   }
 
 // Membership; an array attribute matches when any of its elements is in the list.
