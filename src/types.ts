@@ -45,19 +45,12 @@ export interface OfferSpec {
   data?: Json
 }
 
-/** An offer as `on('offer')` receives it: texts resolved against the context, plain text only. */
-export interface Offer {
+/** An offer as `on('offer')` receives it: the rule's offer with its texts resolved against the context, plain text only. */
+export interface Offer extends OfferSpec {
   /** Impression id: the id of the `offer_shown` event. */
   id: string
   /** The rule that fired. */
   rule: string
-  kind: OfferSpec['kind']
-  title?: string
-  body?: string
-  cta?: OfferCta
-  code?: string
-  placement?: string
-  data?: Json
   /** The event that triggered it. */
   trigger: string
   at: number
