@@ -1,11 +1,13 @@
 import { WaymarkOptionError } from './errors'
+import { isObj } from './is'
 import type { ConsentState, WaymarkOptions } from './types'
 
 /** Options after defaults are applied. */
 export type ResolvedOptions = Required<Omit<WaymarkOptions, 'playbook' | 'collect' | 'orders' | 'publicKey' | 'locale'>> &
   Pick<WaymarkOptions, 'playbook' | 'collect' | 'orders' | 'publicKey'> & { locale: string }
 
-const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
+/** The consent states, for checking input. */
+export const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
 
 // One short code per option keeps the checker small: s string, f function, o plain
 // object, n positive number, b boolean, a string array, c consent state.
@@ -36,7 +38,7 @@ const EXPECTED: Record<string, string> = {
 const fits = (kind: string, v: unknown): boolean =>
   kind === 's' ? typeof v === 'string' && v !== ''
   : kind === 'f' ? typeof v === 'function'
-  : kind === 'o' ? !!v && typeof v === 'object' && !Array.isArray(v)
+  : kind === 'o' ? isObj(v)
   : kind === 'n' ? typeof v === 'number' && v > 0 && v < Infinity
   : kind === 'b' ? typeof v === 'boolean'
   : kind === 'a' ? Array.isArray(v) && v.every((x) => typeof x === 'string')

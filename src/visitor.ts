@@ -1,4 +1,5 @@
 import { uuid } from './ids'
+import { isObj } from './is'
 import { emptyJourney, MAX_STAGE_HISTORY } from './journey'
 import type { Impressions } from './rules/engine'
 import type { Journey, Profile, Props } from './types'
@@ -88,7 +89,6 @@ export function persistable(s: VisitorState, storeTraits: string[]): VisitorStat
   return { ...s, traits }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
 const isNum = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v < Infinity
 const isId = (v: unknown): boolean => typeof v === 'string' && v !== ''
 const all = (o: Record<string, unknown>, keys: string, test: (v: unknown) => boolean): boolean =>

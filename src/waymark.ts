@@ -4,8 +4,9 @@ import { buildContext } from './context'
 import { createEmitter } from './emitter'
 import { uuid } from './ids'
 import { compileStages, DEFAULT_STAGES, step } from './journey'
+import { isObj } from './is'
 import { createOffers } from './offers'
-import { resolveOptions } from './options'
+import { CONSENT, resolveOptions } from './options'
 import { validatePlaybook } from './playbook/validate'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
@@ -14,7 +15,6 @@ import type { ConsentState, EventType, Playbook, Props, Waymark, WaymarkEvent, W
 import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
 
 const STATE_KEY = 'visitor'
-const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
 
 /**
  * Creates a Waymark instance. Throws only for options of the wrong type; everything else
@@ -122,7 +122,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   // circular or exotic values are refused here instead of failing in storage or delivery.
   const clean = (value: unknown, what: string): Props | undefined => {
     if (value === undefined) return {}
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return void fail(`${what} must be an object`)
+    if (!isObj(value)) return void fail(`${what} must be an object`)
     try {
       return JSON.parse(JSON.stringify(value))
     } catch (e) {

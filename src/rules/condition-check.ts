@@ -7,10 +7,11 @@
  * why it never fires.
  */
 
+import { isObj } from '../is'
+
 type Check = (operand: unknown, path: string, out: string[], op: string) => void
 
 const isArr = Array.isArray
-const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !isArr(x)
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key)
 const quote = (s: unknown) => JSON.stringify(s)
 

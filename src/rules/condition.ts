@@ -8,6 +8,8 @@
  * condition loosely, the compiled part fails closed instead: a broken rule never fires.
  */
 
+import { isObj } from '../is'
+
 /** A compiled condition: `true` when the context matches. Never throws. */
 export type CompiledCondition = (context: unknown) => boolean
 
@@ -24,7 +26,6 @@ const isArr = Array.isArray
 const no: P = () => false
 const not = (f: P): P => (a) => !f(a)
 const every = (fs: P[]): P => (a) => fs.every((f) => f(a))
-const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !isArr(x)
 
 // GrowthBook treats an object as operators only if it is non-empty and every key starts
 // with `$`; anything else (`{}`, `{ $gt: 1, b: 2 }`) is a literal value compared for equality.
