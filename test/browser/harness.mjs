@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import { startServer } from '../../examples/server/server.mjs'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -96,4 +97,24 @@ export async function reload (page) {
 /** Gives the SDK time to write coalesced state to IndexedDB before a reload. */
 export function settle (page, ms = 1000) {
   return page.waitForTimeout(ms)
+}
+
+/**
+ * Registers the hooks every Chromium suite needs: one server and one browser per file, a
+ * fresh context (so an empty IndexedDB) per test. Returns an object whose `server`,
+ * `browser` and `context` are current inside each test.
+ */
+export function useBrowserSuite (contextOptions = {}) {
+  const t = {}
+  beforeAll(async () => {
+    t.server = await startTestServer()
+    t.browser = await launch()
+  }, 60_000)
+  afterAll(async () => {
+    await t.browser?.close()
+    await t.server?.close()
+  })
+  beforeEach(async () => { t.context = await t.browser.newContext(contextOptions) })
+  afterEach(async () => { await t.context?.close() })
+  return t
 }

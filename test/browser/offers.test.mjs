@@ -1,7 +1,7 @@
 // @vitest-environment node
 // The rules engine in a real Chromium: an inline playbook through the IIFE's createWaymark.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { hasChromium, launch, openTestPage, startTestServer } from './harness.mjs'
+import { describe, expect, test } from 'vitest'
+import { hasChromium, openTestPage, useBrowserSuite } from './harness.mjs'
 
 const playbook = {
   version: 'bench-1',
@@ -15,20 +15,10 @@ const playbook = {
 }
 
 describe.skipIf(!hasChromium())('rules engine in Chromium', { timeout: 60_000 }, () => {
-  let browser, server, context
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-  beforeEach(async () => { context = await browser.newContext() })
-  afterEach(async () => { await context?.close() })
+  const t = useBrowserSuite()
 
   test('a cart_viewed event produces an offer event, once per session', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
     const result = await page.evaluate(async (pb) => {
       const wm = window.waymark.createWaymark({ playbook: pb, namespace: 'offers', autoPage: false })
       const offers = []

@@ -1,9 +1,9 @@
 // @vitest-environment node
 // The script-tag install (dist/waymark.iife.js) in a real Chromium, driven by playwright-core.
 // Every test gets a fresh browser context, so IndexedDB starts empty.
-import { describe, test, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest'
+import { describe, test, expect } from 'vitest'
 import {
-  CHROMIUM_PATH, hasChromium, launch, startTestServer, openTestPage, reload, settle, watchErrors, waitForSdk,
+  CHROMIUM_PATH, hasChromium, useBrowserSuite, openTestPage, reload, settle, watchErrors, waitForSdk,
 } from './harness.mjs'
 
 const chromiumPresent = hasChromium()
@@ -22,21 +22,10 @@ const journey = (page) => page.evaluate(() => window.waymark.journey())
 const profile = (page) => page.evaluate(() => window.waymark.profile())
 
 describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 }, () => {
-  let browser, server, context
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-  beforeEach(async () => { context = await browser.newContext({ locale: 'en-US' }) })
-  afterEach(async () => { await context?.close() })
+  const t = useBrowserSuite({ locale: 'en-US' })
 
   test('calls queued before the script loads are replayed in order', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url, {
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url, {
       attrs: { 'auto-page': 'false' },
       calls: [
         ['identify', 'u-42', { firstName: 'Анна' }],
@@ -60,7 +49,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('a queued reset is replayed in its place between two identifies', async () => {
-    const { page } = await openTestPage(context, server.url, {
+    const { page } = await openTestPage(t.context, t.server.url, {
       attrs: { 'auto-page': 'false' },
       calls: [
         ['identify', 'u-1', { firstName: 'Old' }],
@@ -80,7 +69,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('both call styles work after load: waymark("track", …) and waymark.track(…)', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url)
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
     const names = await page.evaluate(async () => {
       const seen = []
       window.waymark.on('event', (ev) => seen.push(ev.name))
@@ -99,7 +88,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('identify sets userId and firstName; a trait outside storeTraits is not persisted across reload', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url)
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
     await page.evaluate(() => window.waymark.identify('u-42', { firstName: 'Анна', email: 'anna@example.com' }))
     const before = await profile(page)
     expect(before.userId).toBe('u-42')
@@ -116,7 +105,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('state survives a reload, which is not a return; after 31 idle minutes the visitor is greeted back', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url, {
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url, {
       attrs: { locale: 'ru' },
       calls: [['identify', 'u-42', { firstName: 'Анна' }]],
     })
@@ -153,7 +142,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('stages only move forward and a stage listener receives each change', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url)
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
     await expect.poll(async () => (await journey(page)).stage).toBe('consider') // the automatic page view
     await page.evaluate(() => {
       window.__stages = []
@@ -180,7 +169,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('SPA navigation with history.pushState and back (popstate) records page views', async () => {
-    const { page, pageErrors } = await openTestPage(context, server.url)
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
     await expect.poll(async () => (await journey(page)).counts.page).toBe(1)
     await page.evaluate(() => history.pushState({}, '', '/__test/next'))
     await expect.poll(async () => (await journey(page)).counts.page).toBe(2)
@@ -191,7 +180,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('data-auto-page="false" records no page view on start', async () => {
-    const { page } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
+    const { page } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
     await page.evaluate(() => history.pushState({}, '', '/__test/next'))
     await page.waitForTimeout(200)
     const j = await journey(page)
@@ -200,9 +189,9 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('a second tab of the same namespace stays current; another namespace shares nothing', async () => {
-    const { page: a } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
-    const { page: b } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false' } })
-    const { page: other } = await openTestPage(context, server.url, { attrs: { 'auto-page': 'false', namespace: 'other' } })
+    const { page: a } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
+    const { page: b } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
+    const { page: other } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false', namespace: 'other' } })
     await a.evaluate(() => { window.waymark.identify('u-42', { firstName: 'Анна' }); window.waymark.track('product_viewed') })
     await expect.poll(async () => (await profile(b)).userId).toBe('u-42')
     expect((await journey(b)).stage).toBe('evaluate')
@@ -224,8 +213,8 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     },
   }
   test.each(Object.keys(brokenStorage))('works from memory when IndexedDB is unusable (%s)', async (name) => {
-    await context.addInitScript(brokenStorage[name])
-    const { page, pageErrors } = await openTestPage(context, server.url, {
+    await t.context.addInitScript(brokenStorage[name])
+    const { page, pageErrors } = await openTestPage(t.context, t.server.url, {
       calls: [['identify', 'u-42', { firstName: 'Анна' }]],
     })
     // The init script really took effect.
@@ -249,9 +238,9 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('the demo storefront loads and runs with no console or page errors', async () => {
-    const page = await context.newPage()
+    const page = await t.context.newPage()
     const { pageErrors, consoleErrors } = watchErrors(page)
-    await page.goto(server.url + '/')
+    await page.goto(t.server.url + '/')
     await waitForSdk(page)
     await expect.poll(() => page.locator('#wm-greeting').textContent()).not.toBe('Loading the SDK…')
     await expect.poll(async () => (await journey(page)).stage).toBe('consider')
