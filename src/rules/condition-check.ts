@@ -113,6 +113,13 @@ const CHECKS: Record<string, Check> = {
 
 const LOGICAL = ['$and', '$or', '$nor']
 
+/**
+ * Every operator the validator knows: field operators and the logical ones. For tooling
+ * (the JSON Schema's test keeps the schema in step with it); a function, so that bundles
+ * that do not call it drop it.
+ */
+export const knownOperators = (): string[] => [...Object.keys(CHECKS), ...LOGICAL]
+
 // What a field is compared with: a literal (always valid) or an operator object.
 function checkValue(v: unknown, p: string, out: string[]): void {
   if (isOps(v)) {

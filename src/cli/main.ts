@@ -1,0 +1,81 @@
+/**
+ * The `waymark` command line: validate, simulate, sign playbooks and make signing keys.
+ * `run` takes its I/O as an argument and returns the exit code, so tests call it
+ * in-process; `bin.ts` is the only part that touches `process`.
+ */
+import { keygenCommand } from './keygen'
+import { isCliError, EXIT, type CliIO } from './shared'
+import { signCommand } from './sign'
+import { simulateCommand } from './simulate'
+import { validateCommand } from './validate'
+import { packageVersion } from './version'
+
+export type { CliIO } from './shared'
+
+/** The usage text of `waymark --help`. */
+export const USAGE = `Usage: waymark <command> [options]
+
+Commands:
+  validate FILE [--public-key KEY]
+      Check a playbook (or a signed envelope) as the SDK does: every problem with its
+      JSON path. KEY (base64 SPKI, or a file with it or a PEM public key) also checks
+      the signature.
+  simulate FILE --event NAME [--props JSON] [--context JSON] [--at ISO] [--id ID] [--json]
+      Which rules fire for one event and why the others do not. The context is a first
+      visit unless --context overrides parts of it, e.g. '{"visit":{"returning":true}}';
+      --props are the event's props; --id decides rollouts for one anonymous id.
+  keygen [--out PREFIX]
+      Make an ECDSA P-256 key pair: a PEM private key and a base64 SPKI public key for
+      the SDK's publicKey option (with --out: PREFIX.pem, mode 0600, and PREFIX.pub).
+  sign FILE --key PRIVATE.pem
+      Validate FILE, then print the signed envelope {"payload", "signature"}.
+  help, --help     this text
+  --version        the version
+
+Exit codes: 0 ok, 1 invalid playbook, signature or key, 2 usage error.`
+
+type Command = (args: string[], io: CliIO) => number
+
+const COMMANDS: Record<string, Command> = {
+  validate: validateCommand,
+  simulate: simulateCommand,
+  keygen: keygenCommand,
+  sign: signCommand,
+}
+
+/**
+ * Runs the CLI once.
+ *
+ * @param argv the arguments after `node waymark`, e.g. `['validate', 'playbook.json']`
+ * @param io where output goes and how files are read
+ * @returns the exit code: 0 ok, 1 invalid input (playbook, signature, key), 2 usage error
+ */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...args] = argv
+  if (command === undefined || command == 'help' || command == '--help' || command == '-h' || args.includes('--help')) {
+    io.out(USAGE)
+    return EXIT.ok
+  }
+  if (command == '--version' || command == '-v') {
+    io.out(packageVersion())
+    return EXIT.ok
+  }
+  const handler = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined
+  if (!handler) {
+    io.err(`waymark: unknown command ${JSON.stringify(command)}; run \`waymark --help\` for the commands`)
+    return EXIT.usage
+  }
+  try {
+    return handler(args, io)
+  } catch (e) {
+    if (isCliError(e)) {
+      io.err(e.message)
+      // A usage mistake gets a pointer to the help; an invalid playbook does not need one.
+      if (e.exitCode == EXIT.usage) io.err('run `waymark --help` for usage')
+      return e.exitCode
+    }
+    // A bug in the CLI, not the user's mistake: say so, still without a stack trace.
+    io.err(`waymark: internal error: ${e instanceof Error ? e.message : String(e)}`)
+    return EXIT.invalid
+  }
+}
