@@ -205,7 +205,9 @@ export interface WaymarkEventMap {
   error: Error
   offer: Offer
   order: unknown
-  playbook: { version: string | null }
+  /** A new playbook was put in force: its `version`, and whether it came `inline`, from the
+   *  device's `cache`, from the `network`, or from another `tab` that fetched it. */
+  playbook: { version: string | null; from: 'inline' | 'cache' | 'network' | 'tab' }
 }
 
 /** Why a rule would or would not fire now. */
@@ -234,6 +236,8 @@ export interface Waymark {
   greeting(): Greeting | null
   /** Would the rule fire now, and if not, which condition path, cap, schedule or rollout stops it. */
   explain(ruleId: string): Explanation
+  /** Syncs the playbook now, whatever the schedule. Resolves when done; failures go to `on('error')`. */
+  refresh(): Promise<void>
   on<K extends keyof WaymarkEventMap>(type: K, listener: (payload: WaymarkEventMap[K]) => void): () => void
   destroy(): void
 }

@@ -7,7 +7,8 @@ import { compileStages, DEFAULT_STAGES, step } from './journey'
 import { isObj } from './is'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
-import { validatePlaybook } from './playbook/validate'
+import type { CacheRecord } from './playbook/fetch'
+import { createSync, type PlaybookOrigin } from './playbook/sync'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { greetingFor } from './texts'
@@ -15,6 +16,7 @@ import type { ConsentState, EventType, Playbook, Props, Waymark, WaymarkEvent, W
 import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
 
 const STATE_KEY = 'visitor'
+const PLAYBOOK_KEY = 'playbook'
 
 /**
  * Creates a Waymark instance. Throws only for options of the wrong type; everything else
@@ -49,8 +51,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const storage = createStorage(o.namespace, (e) => fail(e.message, e.cause))
   const channel = createChannel(o.namespace, (message) => {
-    const m = message as { consent?: ConsentState; state?: unknown } | null
+    const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown } | null
     if (destroyed || !m) return
+    if (m.playbook) return sync.receive(m.playbook)
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
     const next = loaded && consent === 'granted' ? restore(m.state) : null
     // The other tab wrote it already; adopting is enough.
@@ -155,21 +158,34 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       if (!destroyed) loaded ? run() : waiting.push(run)
     }
 
-  // A playbook is checked whole: one bad rule rejects it and the last good one stays.
-  const applyPlaybook = (doc: unknown): void => {
-    const result = validatePlaybook(doc)
-    if (!result.ok) return fail(`playbook rejected: ${result.errors.join('; ')}`)
-    const { stages: list, rules, groups, version } = result.playbook
+  // The sync hands over only playbooks that passed validation (and the signature check):
+  // compiled once per version, here.
+  const applyPlaybook = (playbook: Playbook, from: PlaybookOrigin): void => {
+    const { stages: list, rules, groups, version = null } = playbook
     stages = compileStages(list || DEFAULT_STAGES, (c) => compileCondition(c, groups))
     offers.use(rules, groups)
-    texts = result.playbook.texts
-    events.emit('playbook', { version: version ?? null })
+    texts = playbook.texts
+    log('playbook', version, from)
+    events.emit('playbook', { version, from })
   }
+
+  // The playbook cache is the site's, not the visitor's, but it is still device storage:
+  // it follows consent like everything else.
+  const sync = createSync({
+    source: o.playbook,
+    publicKey: o.publicKey,
+    refreshSeconds: o.refreshSeconds,
+    lock: `${o.namespace}:playbook`,
+    read: () => (consent === 'denied' ? Promise.resolve() : storage.load([PLAYBOOK_KEY]).then(([r]) => r)),
+    write: (record: CacheRecord) => (consent === 'granted' ? (storage.set(PLAYBOOK_KEY, record), storage.flush()) : Promise.resolve()),
+    post: (record) => channel.post({ playbook: record }),
+    apply: applyPlaybook,
+    fail,
+    log,
+  })
 
   const start = (raw: unknown): void => {
     if (destroyed) return
-    if (typeof o.playbook === 'object') applyPlaybook(o.playbook)
-    else if (o.playbook) log('playbook sources other than an inline object are not synced yet')
     const restored = restore(raw)
     if (raw !== undefined && !restored) fail('stored state was unreadable; starting as a new visitor')
     if (restored) state = restored
@@ -183,8 +199,10 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     waiting.splice(0).forEach((run) => run())
   }
 
-  const ready = (consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY]))
-    .then(([raw]) => start(raw))
+  // The stored playbook is applied before the visit starts, so the first page view already
+  // meets its stages and rules; fetching a newer one happens afterwards, in the background.
+  const ready = (consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY]))
+    .then(([raw, playbook]) => (destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
     .catch((e) => {
       loaded = true
       fail('start failed', e)
@@ -227,11 +245,13 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     journey: () => journeyOf(state),
     greeting: () => greetingFor(state.visits > 1, state.traits, o.locale, texts, Date.now()),
     explain: (ruleId) => offers.explain(ruleId),
+    refresh: () => ready.then(() => sync.refresh()),
     on: (type, listener) => (destroyed ? () => {} : events.on(type, listener)),
     destroy() {
       if (destroyed) return
       destroyed = true
       stopNavigation()
+      sync.stop()
       void storage.close()
       channel.close()
       events.clear()

@@ -169,7 +169,7 @@ describe('offers', () => {
     const seen: unknown[] = []
     wm.on('playbook', (p) => seen.push(p))
     await wm.ready
-    expect(seen).toEqual([{ version: '2026-11-23.1' }])
+    expect(seen).toEqual([{ version: '2026-11-23.1', from: 'inline' }])
   })
 
   it('logs every decision with its reason in debug mode', async () => {

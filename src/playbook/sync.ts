@@ -1,0 +1,216 @@
+/**
+ * Keeps the playbook in force current: applies the inline or cached copy at start (before any
+ * network, so decisions never wait), then revalidates every `refreshSeconds`, when the tab
+ * becomes visible again, and on `refresh()`. One tab fetches at a time (a Web Lock) and hands
+ * the result to the others. Anything wrong with a new copy, from a timeout to a bad
+ * signature, is reported and retried with backoff while the last good playbook stays.
+ */
+import { isObj } from '../is'
+import { withLock } from '../lock'
+import type { Playbook } from '../types'
+import { validatePlaybook } from './validate'
+import { type CacheRecord, fetchPlaybook, type Source } from './fetch'
+import { createVerifier, isEnvelope } from './verify'
+
+/** Where an applied playbook came from, as `on('playbook')` reports it. */
+export type PlaybookOrigin = 'inline' | 'cache' | 'network' | 'tab'
+
+/** What the sync needs from the instance. */
+export interface SyncDeps {
+  source: Source | Playbook | undefined
+  publicKey?: string
+  refreshSeconds: number
+  /** Name of the cross-tab lock: one tab of the namespace fetches at a time. */
+  lock: string
+  /** Reads the stored copy (undefined without one, or without consent to read). */
+  read(): Promise<unknown>
+  /** Stores a copy when consent allows; resolves once it is written. */
+  write(record: CacheRecord): Promise<void>
+  /** Hands a checked copy to the namespace's other tabs. */
+  post(record: CacheRecord): void
+  /** Puts a valid playbook in force (compiles stages and rules once). */
+  apply(playbook: Playbook, from: PlaybookOrigin): void
+  fail(message: string): void
+  log(...args: unknown[]): void
+}
+
+/** The sync of one instance. */
+export interface Sync {
+  /** Applies the inline playbook or the stored copy, then starts revalidating. */
+  start(stored: unknown): Promise<void>
+  /** Fetches now, whatever the schedule; resolves when done, never rejects. */
+  refresh(): Promise<void>
+  /** Takes a copy another tab fetched. */
+  receive(record: unknown): void
+  stop(): void
+}
+
+/** Revalidation on becoming visible waits at least this long after the last check. */
+export const VISIBLE_GAP_MS = 30_000
+/** First retry after a failure; doubles on each further failure, up to `refreshSeconds`. */
+export const RETRY_MS = 5000
+
+const q = JSON.stringify
+const hidden = (): boolean => typeof document == 'object' && document.visibilityState == 'hidden'
+// Versions compare piece by piece, numbers as numbers: 2026-11-23.10 > 2026-11-23.9 > 2026-11-23.
+const older = (a?: string, b?: string): boolean => !!a && !!b && a.localeCompare(b, 'en', { numeric: true }) < 0
+
+/** Creates the sync; nothing happens until `start`. */
+export function createSync(d: SyncDeps): Sync {
+  const { source, publicKey } = d
+  const synced = typeof source == 'string' || typeof source == 'function'
+  const src = typeof source == 'function' ? 'function' : typeof location == 'object' ? new URL(source + '', location.href).href : source + ''
+  // A timer longer than 2^31 ms fires at once; refreshing more than once a second is abuse.
+  const refreshMs = Math.min(Math.max(d.refreshSeconds, 1) * 1000, 2 ** 31 - 1)
+  const verify = publicKey ? createVerifier(publicKey) : undefined
+  let inForce: { version?: string; json: string } | undefined
+  let record: CacheRecord | undefined // the copy in force, for conditional requests
+  let refused: string | undefined // the last text refused, not to be checked and reported again
+  let checked = 0 // when any tab last confirmed the copy in force
+  let fails = 0 // failed checks in a row
+  let failedAt = 0
+  let retryAt = 0
+  let stopped = false
+  let running: Promise<void> | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let applying = Promise.resolve()
+
+  // A check that ends after destroy() has nobody left to tell.
+  const report = (message: string): void => void (stopped || d.fail(message))
+
+  // Checks a document whole and puts it in force; throws an Error saying why it is refused.
+  const accept = async (doc: unknown, from: PlaybookOrigin): Promise<void> => {
+    if (typeof doc == 'string') doc = JSON.parse(doc)
+    if (isEnvelope(doc)) {
+      if (verify && !(await verify(doc))) throw new Error('signature does not verify with publicKey')
+      doc = JSON.parse(doc.payload)
+    } else if (verify) throw new Error('not signed, and publicKey is set')
+    const result = validatePlaybook(doc)
+    if (!result.ok) throw new Error(result.errors.join('; '))
+    const { version } = result.playbook
+    const json = q(doc)
+    if (inForce && json == inForce.json) return // same rules: nothing to rebuild
+    if (older(version, inForce && inForce.version)) throw new Error(`version ${q(version)} is older than ${q(inForce!.version)}`)
+    if (stopped) return
+    d.apply(result.playbook, from)
+    inForce = { version, json }
+  }
+
+  // Copies are applied one at a time, in arrival order, so a slow signature check cannot
+  // let an older copy overtake a newer one. Resolves with the reason for a refusal, if any.
+  const adopt = (rec: CacheRecord, from: PlaybookOrigin): Promise<string | undefined> => {
+    const done = applying.then(() => accept(rec.text, from)).then(
+      () => void (record = rec),
+      (e: Error) => ((refused = rec.text), (e instanceof SyntaxError ? 'not JSON: ' : '') + e.message),
+    )
+    applying = done.then(() => {})
+    return done
+  }
+
+  const isRecord = (r: unknown): r is CacheRecord =>
+    isObj(r) && r.src === src && typeof r.text == 'string' && typeof r.at == 'number'
+
+  // Takes a copy another tab confirmed: a new text is checked and applied; either way its
+  // time tells this tab's timer that the check is done.
+  const take = async (rec: CacheRecord): Promise<void> => {
+    if (rec.text == refused) return
+    if (!record || rec.text != record.text) {
+      const why = await adopt(rec, 'tab')
+      if (why) return report(`playbook rejected: ${why}`)
+    } else record = rec
+    checked = Math.max(checked, rec.at)
+    fails = 0 // another tab got through: this one's backoff is over
+  }
+
+  // `min` keeps a tab that found the lock taken from asking again at once: the tab holding
+  // it will post what it got.
+  const schedule = (min = 0): void => {
+    clearTimeout(timer)
+    if (stopped || !synced) return
+    const due = fails ? retryAt : checked + refreshMs
+    // A hidden tab does not fetch; becoming visible catches up.
+    const wait = Math.min(Math.max(due - Date.now(), min), 2 ** 31 - 1)
+    timer = setTimeout(() => hidden() || check(refreshMs), wait)
+  }
+
+  // One check: unless forced (`maxAge` 0), a copy confirmed within `maxAge` ms (or, while
+  // retrying, since the last failure), by this tab or by another one that stored it
+  // meanwhile, is good enough.
+  const attempt = async (maxAge: number): Promise<boolean> => {
+    if (maxAge) {
+      const stored = await d.read()
+      if (isRecord(stored) && stored.at > checked) await take(stored)
+      if (checked > (fails ? failedAt : Date.now() - maxAge)) return true
+    }
+    const started = Date.now()
+    let why: string | undefined
+    let rec: CacheRecord | undefined
+    try {
+      const got = await fetchPlaybook(source as Source, src, record)
+      if (stopped) return true
+      rec = { src, ...(got || record!), at: Date.now() }
+      if (!record || rec.text != record.text) why = await adopt(rec, 'network')
+      else record = rec // unchanged: no parse, no rebuild
+      d.log('playbook', got ? 'fetched' : 'not modified', `${rec.at - started} ms`, why || '')
+      if (why) why = `playbook rejected: ${why}`
+    } catch (e) {
+      why = `playbook not loaded: ${(e as Error).message}`
+    }
+    if (!why) {
+      fails = 0
+      checked = rec!.at
+      d.post(rec!)
+      await d.write(rec!) // before the lock is released, so the next tab reads it
+      return true
+    }
+    const wait = Math.round(Math.min(refreshMs, RETRY_MS * 2 ** fails++) * (0.5 + Math.random() / 2))
+    retryAt = (failedAt = Date.now()) + wait
+    const kept = inForce ? `version ${q(inForce.version ?? null)} stays in force` : 'no playbook in force yet'
+    report(`${why} (from ${src}; ${kept}; next try in ${Math.ceil(wait / 1000)} s)`)
+    return true
+  }
+
+  // Checks run one at a time. A scheduled check joins one under way; a forced one (refresh)
+  // waits for it and then fetches anyway, holding the lock instead of skipping when it is taken.
+  const check = (maxAge: number): Promise<void> => {
+    if (stopped || !synced || (running && maxAge)) return running || Promise.resolve()
+    const p: Promise<void> = (running || Promise.resolve())
+      .then(() => withLock(d.lock, maxAge > 0, () => attempt(maxAge)))
+      .then((ran) => {
+        if (running == p) (running = undefined), schedule(ran ? 0 : 1000)
+      })
+    return (running = p)
+  }
+
+  const onVisible = (): void => {
+    const now = Date.now()
+    if (!hidden() && now >= (fails ? retryAt : checked + Math.min(refreshMs, VISIBLE_GAP_MS)))
+      void check(Math.min(refreshMs, VISIBLE_GAP_MS))
+  }
+
+  return {
+    async start(stored) {
+      if (!synced) {
+        if (source) await accept(source, 'inline').catch((e: Error) => report(`playbook rejected: ${e.message}`))
+        return
+      }
+      if (stopped) return
+      if (isRecord(stored)) {
+        const why = await adopt(stored, 'cache')
+        if (why) report(`stored playbook rejected: ${why}`)
+        else checked = stored.at
+      }
+      if (typeof document == 'object') document.addEventListener('visibilitychange', onVisible)
+      schedule()
+    },
+    refresh: () => check(0),
+    receive(rec) {
+      if (!stopped && synced && isRecord(rec)) void take(rec).then(() => schedule())
+    },
+    stop() {
+      stopped = true
+      clearTimeout(timer)
+      if (typeof document == 'object') document.removeEventListener('visibilitychange', onVisible)
+    },
+  }
+}
