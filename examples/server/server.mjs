@@ -3,6 +3,10 @@
 //   GET  /…                  static files from examples/storefront/ (SPA fallback to index.html)
 //   GET  /waymark.iife.js    the SDK build from dist/ (and its .map)
 //   GET  /playbook.json      examples/server/playbook.json, with an ETag (304 on If-None-Match)
+//   GET  /__playbook         the playbook endpoint's fault mode and request counts
+//   POST /__playbook         { mode?: 'ok'|'fail'|'hang'|'garbage'|'invalid', playbook?: object|null, resetStats?: true }
+//                            makes /playbook.json fail (500), hang, serve garbage or an invalid playbook,
+//                            or serve another playbook (null: the file again), for demos and tests
 //   POST /collect            { events: [...] } appended as JSON Lines to data/events.jsonl, deduped by id
 //   GET  /api/orders/{id}    a fake order that moves one step every 20 s since first asked for
 //
@@ -26,6 +30,9 @@ const TYPES = {
 const ORDER_STEPS = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered']
 const STEP_MS = 20_000
 const MAX_BODY = 1024 * 1024
+const PLAYBOOK_MODES = ['ok', 'fail', 'hang', 'garbage', 'invalid']
+// Valid JSON that validatePlaybook refuses: an unknown operator, named by its path.
+const INVALID_PLAYBOOK = JSON.stringify({ version: '9999-01-01.1', rules: [{ id: 'broken', on: ['cart_viewed'], if: { 'event.total': { $gtt: 1 } }, offer: { kind: 'toast', title: 'x' } }] })
 
 /**
  * Starts the example server.
@@ -42,6 +49,8 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
   const orderSeen = new Map() // order id -> when the server first saw it
   let seenIds = null // event ids already written, loaded lazily from events.jsonl
   let writing = Promise.resolve() // serialises appends so dedupe stays exact
+  // The playbook endpoint's behaviour, switchable through /__playbook.
+  const pb = { mode: 'ok', playbook: null, stats: { requests: 0, ok: 0, notModified: 0, failed: 0 } }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -61,19 +70,17 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     } catch { return send(res, 400, 'Bad path') }
     if (raw.includes('\0') || raw.split(/[/\\]/).includes('..')) return send(res, 403, 'Forbidden')
 
+    if (path === '/__playbook') {
+      if (req.method === 'POST') return controlPlaybook(req, res)
+      return send(res, 200, JSON.stringify(pb), { 'Content-Type': TYPES['.json'] })
+    }
     if (path === '/collect') {
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed', { Allow: 'POST' })
       return collect(req, res)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
 
-    if (path === '/playbook.json') {
-      const body = await readFile(playbookFile)
-      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
-      const inm = String(req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''))
-      if (inm.includes(etag) || inm.includes('*')) return send(res, 304, null, { ETag: etag })
-      return send(res, 200, body, { 'Content-Type': TYPES['.json'], ETag: etag }, req)
-    }
+    if (path === '/playbook.json') return servePlaybook(req, res)
     if (path === '/waymark.iife.js' || path === '/waymark.iife.js.map') {
       return serveFile(res, join(distDir, path.slice(1)), req)
     }
@@ -88,6 +95,40 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     // SPA fallback: extensionless routes such as /product/espresso or /cart render index.html.
     if (!extname(path)) return serveFile(res, join(shopDir, 'index.html'), req)
     return send(res, 404, 'Not found')
+  }
+
+  async function servePlaybook(req, res) {
+    pb.stats.requests++
+    if (pb.mode === 'hang') return // never answers; the client gives up (closeAllConnections ends it)
+    if (pb.mode === 'fail') {
+      pb.stats.failed++
+      return send(res, 500, 'Playbook backend is down (demo fault)')
+    }
+    const body = pb.mode === 'garbage' ? '<html><body>502 Bad Gateway</body></html>'
+      : pb.mode === 'invalid' ? INVALID_PLAYBOOK
+      : pb.playbook ? JSON.stringify(pb.playbook, null, 2)
+      : await readFile(playbookFile)
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`
+    const inm = String(req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''))
+    if (inm.includes(etag) || inm.includes('*')) {
+      pb.stats.notModified++
+      return send(res, 304, null, { ETag: etag })
+    }
+    pb.stats.ok++
+    return send(res, 200, body, { 'Content-Type': TYPES['.json'], ETag: etag }, req)
+  }
+
+  async function controlPlaybook(req, res) {
+    let body
+    try { body = JSON.parse(await readBody(req)) } catch { body = null }
+    if (!body || typeof body !== 'object' || (body.mode !== undefined && !PLAYBOOK_MODES.includes(body.mode)) ||
+        (body.playbook !== undefined && typeof body.playbook !== 'object')) {
+      return send(res, 400, `Expected JSON { mode?: ${PLAYBOOK_MODES.join('|')}, playbook?: object|null, resetStats?: true }`)
+    }
+    if (body.mode !== undefined) pb.mode = body.mode
+    if (body.playbook !== undefined) pb.playbook = body.playbook
+    if (body.resetStats) pb.stats = { requests: 0, ok: 0, notModified: 0, failed: 0 }
+    send(res, 200, JSON.stringify(pb), { 'Content-Type': TYPES['.json'] })
   }
 
   async function collect(req, res) {
