@@ -1,4 +1,4 @@
-// `npm run bench`: builds dist/, runs the three benchmarks, prints one markdown table set
+// `npm run bench`: builds dist/, runs the four benchmarks, prints one markdown table set
 // ready for the README. Every figure is a median; every claim is a ratio against a baseline
 // measured in the same run (absolute µs are there for context only).
 //
@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import { ROOT, build, times, us } from './lib.mjs'
 import { conditionsTable } from './conditions.mjs'
+import { syncTable } from './sync.mjs'
 import { trackTable } from './track.mjs'
 
 const run = (script) => {
@@ -29,6 +30,8 @@ step('track() in Node + jsdom')
 const node = run('track.mjs')
 step('track() in Chromium')
 const chromium = run('track-chromium.mjs')
+step('playbook revalidation in Node + jsdom')
+const sync = run('sync.mjs')
 
 const cpu = os.cpus()[0]?.model?.trim() || 'unknown CPU'
 const verdict = (ok) => (ok ? 'met' : '**not met**')
@@ -38,15 +41,19 @@ const lines = [
   '',
   trackTable([node, chromium]),
   '',
+  syncTable(sync),
+  '',
   `Targets: conditions (a) ≥ 5×: ${verdict(conditions.evalRatio >= 5)} (${times(conditions.evalRatio)}); ` +
     `track() B ÷ A ≤ 1.5×: ${verdict(Math.max(node.BoverA, chromium.BoverA) <= 1.5)}; ` +
-    `track() ≤ 20 µs: ${verdict(worst <= 20)} (worst ${us(worst)} µs).`,
+    `track() ≤ 20 µs: ${verdict(worst <= 20)} (worst ${us(worst)} µs); ` +
+    `an unchanged playbook costs less than a new one: ${verdict(sync.ratio['new 200'] > 2)} (a 304 is ${times(sync.ratio['new 200'])} cheaper than applying a new version).`,
   '',
   `Medians: conditions over ${conditions.rounds} interleaved rounds of ~${conditions.sampleMs} ms per loop; ` +
     `track() over ${node.rounds} (Node) and ${chromium.rounds} (Chromium) interleaved batches of ` +
-    `${node.batch.toLocaleString('en')} and ${chromium.batch.toLocaleString('en')} calls, after warm-up. ` +
+    `${node.batch.toLocaleString('en')} and ${chromium.batch.toLocaleString('en')} calls, after warm-up; ` +
+    `refresh() over ${sync.rounds} interleaved rounds. ` +
     `Node ${process.version}, Chromium ${chromium.version}, GrowthBook ${conditions.growthbook}, ` +
     `${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}.`,
 ]
 console.log(lines.join('\n'))
-if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, cpu }))
+if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, cpu }))

@@ -12,7 +12,7 @@ export const OPTIONS = { batch: 2000, rounds: 60, warmup: 10 }
 
 // The SDK reads browser globals at call time, so they must exist before it runs (and
 // before import, to be safe). Node 20 has crypto, BroadcastChannel and performance itself.
-function installDom() {
+export function installDom() {
   const dom = new JSDOM('<!doctype html><title>cart</title>', { url: 'http://localhost/cart' })
   const w = dom.window
   const globals = {
