@@ -206,6 +206,14 @@ describe('playbook sync from a URL', () => {
     ])
   })
 
+  it('reports a playbook URL that does not parse instead of throwing', async () => {
+    fakeServer()
+    const { wm, applied } = await started({ playbook: 'http://[bad' })
+    await advance(0)
+    expect(wm.errors).toEqual([expect.stringMatching(/^waymark: playbook not loaded: .*Invalid URL.* \(from http:\/\/\[bad; no playbook in force yet;/)])
+    expect(applied).toEqual([])
+  })
+
   it('stops syncing on destroy', async () => {
     const server = fakeServer()
     const { wm } = await started({ refreshSeconds: 60 })

@@ -59,7 +59,12 @@ const older = (a?: string, b?: string): boolean => !!a && !!b && a.localeCompare
 export function createSync(d: SyncDeps): Sync {
   const { source, publicKey } = d
   const synced = typeof source == 'string' || typeof source == 'function'
-  const src = typeof source == 'function' ? 'function' : typeof location == 'object' ? new URL(source + '', location.href).href : source + ''
+  let src = typeof source == 'function' ? 'function' : source + ''
+  try {
+    if (typeof source == 'string') src = new URL(src, location.href).href // one cache key for "/p.json" on every page
+  } catch {
+    // No location (SSR), or not a URL: the fetch fails and says so, through on('error').
+  }
   // A timer longer than 2^31 ms fires at once; refreshing more than once a second is abuse.
   const refreshMs = Math.min(Math.max(d.refreshSeconds, 1) * 1000, 2 ** 31 - 1)
   const verify = publicKey ? createVerifier(publicKey) : undefined
