@@ -10,7 +10,12 @@ export interface Storage {
   /** Reads keys in one transaction; resolves `undefined` values when storage is unavailable. */
   load(keys: string[]): Promise<unknown[]>
   /** Queues a write (or a delete, for `undefined`); writes are coalesced into one transaction. */
-  set(key: string, value: unknown): void
+  set(key: IDBValidKey, value: unknown): void
+  /**
+   * Runs a transaction of the caller's own after the queued writes (reads see them);
+   * resolves `undefined` when storage is unavailable.
+   */
+  tx<T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | undefined>
   /** Drops queued writes and empties the store. */
   clear(): Promise<void>
   /** Writes what is queued now; resolves when it is written or has failed. */
@@ -32,7 +37,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   let broken = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let chain: Promise<void> = Promise.resolve()
-  const queued = new Map<string, unknown>()
+  const queued = new Map<IDBValidKey, unknown>()
 
   const fail = (e: unknown): void => {
     if (broken) return
@@ -93,6 +98,12 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
       if (broken) return
       queued.set(key, value)
       timer ||= setTimeout(flush, COALESCE_MS)
+    },
+    tx(mode, body) {
+      void flush()
+      const done = chain.then(() => run(mode, body))
+      chain = done.then(() => {})
+      return done
     },
     clear() {
       queued.clear()
