@@ -49,3 +49,30 @@ export function countTransactions(): Record<string, number> {
   })
   return counts
 }
+
+// With fake timers for setTimeout only (vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })),
+// IndexedDB (fake-indexeddb) still runs on the real setImmediate: these let it work.
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+/** Lets pending IndexedDB work and promise chains finish, without moving fake time. */
+export const flush = async (): Promise<void> => {
+  for (let i = 0; i < 40; i++) await tick()
+}
+
+/** Waits (on real ticks) for work off the event loop, such as WebCrypto's thread pool. */
+export const until = async (done: () => boolean): Promise<void> => {
+  for (let i = 0; i < 10_000 && !done(); i++) await tick()
+}
+
+/**
+ * Moves fake time forward in steps, letting real IndexedDB work finish in between (a single
+ * jump would also fire the storage's 1.5 s timeout before fake-indexeddb could answer).
+ */
+export const advance = async (ms: number, step = 250): Promise<void> => {
+  for (let left = ms; left > 0; left -= step) {
+    await vi.advanceTimersByTimeAsync(Math.min(left, step))
+    await flush()
+  }
+  await vi.advanceTimersByTimeAsync(0)
+  await flush()
+}

@@ -2,29 +2,7 @@ import { sign as nodeSign, KeyObject } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_BYTES } from '../src/playbook/fetch'
 import type { Offer, Playbook, Rule, WaymarkOptions } from '../src/types'
-import { make, stored } from './helpers'
-
-// Fake timers for setTimeout only: IndexedDB (fake-indexeddb) runs on the real setImmediate.
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r))
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 40; i++) await tick()
-}
-/** Waits (on real ticks) for work off the event loop, such as WebCrypto's thread pool. */
-const until = async (done: () => boolean): Promise<void> => {
-  for (let i = 0; i < 10_000 && !done(); i++) await tick()
-}
-/**
- * Moves fake time forward in steps, letting real IndexedDB work finish in between (a single
- * jump would also fire the storage's 1.5 s timeout before fake-indexeddb could answer).
- */
-const advance = async (ms: number): Promise<void> => {
-  for (let left = ms; left > 0; left -= 250) {
-    await vi.advanceTimersByTimeAsync(Math.min(left, 250))
-    await flush()
-  }
-  await vi.advanceTimersByTimeAsync(0)
-  await flush()
-}
+import { advance, flush, make, stored, until } from './helpers'
 
 const rule = (id: string): Rule => ({ id, on: ['cart_viewed'], offer: { kind: 'headless', title: id } })
 const v1: Playbook = { version: '2026-11-24.1', rules: [rule('nudge-1')] }
