@@ -114,8 +114,11 @@ export interface WaymarkOptions {
   playbook?: string | (() => Promise<Playbook | SignedPlaybook>) | Playbook
   /** Playbook revalidation interval in seconds (default 300). */
   refreshSeconds?: number
-  /** Where journey events are delivered: a URL or a function. None keeps them on the device. */
-  collect?: string | ((events: WaymarkEvent[]) => Promise<void>)
+  /**
+   * Where journey events are delivered: a URL (POSTed `{ events, sentAt }` as JSON) or a
+   * function receiving the same batches. None keeps them on the device.
+   */
+  collect?: string | ((events: WaymarkEvent[], batch: { sentAt: number }) => Promise<void>)
   /** Where order status comes from: a URL template with `{id}`, or a function. */
   orders?: string | ((id: string) => Promise<Order>)
   /** Language of built-in texts (`en` and `ru` ship). Default: `navigator.language`. */
@@ -238,6 +241,8 @@ export interface Waymark {
   explain(ruleId: string): Explanation
   /** Syncs the playbook now, whatever the schedule. Resolves when done; failures go to `on('error')`. */
   refresh(): Promise<void>
+  /** Delivers queued events now. Resolves when the queue is drained or an attempt failed; never rejects. */
+  flush(): Promise<void>
   on<K extends keyof WaymarkEventMap>(type: K, listener: (payload: WaymarkEventMap[K]) => void): () => void
   destroy(): void
 }

@@ -1,10 +1,11 @@
 import { watchNavigation } from './auto-page'
 import { createChannel } from './channel'
 import { buildContext } from './context'
+import { createDelivery } from './delivery/delivery'
 import { createEmitter } from './emitter'
 import { uuid } from './ids'
 import { compileStages, DEFAULT_STAGES, step } from './journey'
-import { isObj } from './is'
+import { copyProps } from './input'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
@@ -51,9 +52,10 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const storage = createStorage(o.namespace, (e) => fail(e.message, e.cause))
   const channel = createChannel(o.namespace, (message) => {
-    const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown } | null
+    const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[] } | null
     if (destroyed || !m) return
     if (m.playbook) return sync.receive(m.playbook)
+    if (Array.isArray(m.gone)) return delivery.gone(m.gone)
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
     const next = loaded && consent === 'granted' ? restore(m.state) : null
     // The other tab wrote it already; adopting is enough.
@@ -74,10 +76,21 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }
   }
 
+  const delivery = createDelivery({
+    collect: o.collect,
+    storage,
+    namespace: o.namespace,
+    consent: () => consent,
+    post: (message) => channel.post(message),
+    fail,
+    log,
+  })
+
   const setConsent = (next: ConsentState, broadcast: boolean): void => {
     const was = consent
     consent = next
     if (next === 'denied') void storage.clear()
+    delivery.consent(next)
     if (next === 'granted' && was !== 'granted' && loaded) save()
     if (broadcast) channel.post({ consent: next })
     log('consent', next)
@@ -102,6 +115,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       anonymousId: state.anonymousId, userId: state.userId, sessionId: state.sessionId, stage: state.journey.stage,
     }
     log(type, name, event)
+    delivery.push(event)
     events.emit('event', event)
     if (type !== 'offer') offers.run(name, props, now)
     if (entered) {
@@ -121,17 +135,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     log,
   })
 
-  // Page input is copied through JSON: a snapshot the page cannot mutate later, and
-  // circular or exotic values are refused here instead of failing in storage or delivery.
-  const clean = (value: unknown, what: string): Props | undefined => {
-    if (value === undefined) return {}
-    if (!isObj(value)) return void fail(`${what} must be an object`)
-    try {
-      return JSON.parse(JSON.stringify(value))
-    } catch (e) {
-      return void fail(`${what} must be JSON-serialisable`, e)
-    }
-  }
+  const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 
   const pageView = (props: Props, referrer?: string): void => {
     const info: Props = {}
@@ -196,6 +200,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       pageView({})
       stopNavigation = watchNavigation((previous) => api(pageView)({}, previous))
     }
+    delivery.start()
     waiting.splice(0).forEach((run) => run())
   }
 
@@ -223,8 +228,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }),
     identify: api((userId: string | null, traits?: Props) => {
       const id = typeof userId === 'number' && isFinite(userId) ? String(userId) : userId
-      if (id !== null && (typeof id !== 'string' || !id))
-        return fail(`identify: userId must be a non-empty string or null, got ${JSON.stringify(userId)}`)
+      // The user id travels in every event: it is bounded like an event name.
+      if (id !== null && (typeof id !== 'string' || !id || id.length > 200))
+        return fail(`identify: userId must be a string of 1 to 200 characters or null, got ${JSON.stringify(userId)?.slice(0, 60)}`)
       const t = clean(traits, 'identify: traits')
       if (!t) return
       if (id !== null) state.userId = id
@@ -246,12 +252,14 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     greeting: () => greetingFor(state.visits > 1, state.traits, o.locale, texts, Date.now()),
     explain: (ruleId) => offers.explain(ruleId),
     refresh: () => ready.then(() => sync.refresh()),
+    flush: () => ready.then(() => delivery.flush()),
     on: (type, listener) => (destroyed ? () => {} : events.on(type, listener)),
     destroy() {
       if (destroyed) return
       destroyed = true
       stopNavigation()
       sync.stop()
+      delivery.stop()
       void storage.close()
       channel.close()
       events.clear()

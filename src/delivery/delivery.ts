@@ -1,0 +1,223 @@
+/**
+ * Hands every journey event to the collector: queued in IndexedDB the moment it is recorded
+ * (with consent), sent in batches every few seconds or every 20 events, retried with
+ * backoff until the collector takes it, and sent with keepalive requests when the page
+ * hides. One tab delivers at a time, for all of the namespace's tabs. Events keep their id
+ * through every attempt, so a collector that dedupes by id receives each one exactly once.
+ */
+import { withLock } from '../lock'
+import type { Storage } from '../storage'
+import type { ConsentState, WaymarkEvent } from '../types'
+import { createLease } from './lease'
+import { batchOf, type Entry, MAX_EVENTS, overflow, type QueueKey, readQueue, toEntry } from './queue'
+import { chunks, type Collector, send } from './send'
+
+/** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
+export const BATCH_MS = 5000
+/** …or as soon as this many are waiting. */
+export const BATCH_SIZE = 20
+/** First retry after a failure; doubles on each further failure, up to MAX_BACKOFF_MS. */
+export const BACKOFF_MS = 1000
+export const MAX_BACKOFF_MS = 5 * 60_000
+
+/** What delivery needs from the instance. */
+export interface DeliveryDeps {
+  collect: Collector | undefined
+  storage: Storage
+  namespace: string
+  consent(): ConsentState
+  /** Tells the namespace's other tabs which events are gone (delivered or dropped). */
+  post(message: { gone: string[] }): void
+  fail(message: string): void
+  log(...args: unknown[]): void
+}
+
+/** The delivery of one instance. */
+export interface Delivery {
+  /** Queues an event (with consent). */
+  push(event: WaymarkEvent): void
+  /** Sends what is queued now; resolves when the queue is drained or an attempt failed. */
+  flush(): Promise<void>
+  /** Follows a consent change: `granted` stores and sends what waited in memory. */
+  consent(state: ConsentState): void
+  /** Forgets events another tab delivered or dropped. */
+  gone(ids: string[]): void
+  /** Starts sending (what earlier visits left, too). */
+  start(): void
+  stop(): void
+}
+
+type Result = 'empty' | 'sent' | 'failed' | undefined // undefined: another tab holds the lock
+
+/** Creates the delivery; nothing is sent before `start`. */
+export function createDelivery(d: DeliveryDeps): Delivery {
+  const { collect, storage } = d
+  // This tab's events not known to be delivered: the whole queue when it lives in memory
+  // (pending consent, no IndexedDB), and what the page-hide requests carry either way.
+  let mine: Entry[] = []
+  const sending = new Set<string>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let due = Infinity
+  let fails = 0
+  let retryAt = 0 // backoff
+  let notBefore = 0 // the collector's Retry-After
+  let maxBatch = Infinity // halved by a 413
+  let started = false
+  let stopped = false
+  let draining: Promise<Result> = Promise.resolve('empty')
+  const persisted = (): boolean => d.consent() == 'granted' && storage.usable
+  const lease = createLease(storage, 'deliver-lease')
+  const online = (): boolean => typeof navigator != 'object' || navigator.onLine !== false
+
+  const schedule = (delay: number): void => {
+    const at = Math.max(Date.now() + delay, retryAt, notBefore)
+    if (!started || stopped || !collect || d.consent() != 'granted' || at >= due) return
+    clearTimeout(timer)
+    due = at
+    timer = setTimeout(() => {
+      due = Infinity
+      if (Date.now() < Math.max(retryAt, notBefore)) return schedule(0) // a failure since: back off
+      // Offline: the 'online' event sends. A lock held by another tab: it sends ours too.
+      if (online()) void drain(false)
+    }, at - Date.now())
+  }
+
+  // Forgets entries everywhere: this tab's list, the store, the other tabs' lists. A key
+  // names its event's id.
+  const remove = async (keys: QueueKey[]): Promise<void> => {
+    if (!keys.length) return
+    const ids = keys.map((k) => k[4])
+    const gone = new Set(ids)
+    mine = mine.filter((e) => !gone.has(e.id))
+    if (persisted()) {
+      keys.forEach((k) => storage.set(k, undefined))
+      await storage.flush()
+    }
+    d.post({ gone: ids })
+  }
+
+  const dropped = (n: number): void => {
+    if (n) d.fail(`delivery queue full: dropped the ${n} oldest event${n > 1 ? 's' : ''}`)
+  }
+
+  // One batch: read (and trim) the queue, send, settle. Holds the lock throughout.
+  const once = async (): Promise<Result> => {
+    let batch: Entry[]
+    if (persisted()) {
+      const q = await readQueue(storage)
+      if (!q) return 'sent' // storage just failed: go round again, from memory
+      await remove(q.dropped)
+      dropped(q.dropped.length)
+      batch = q.batch
+    } else batch = batchOf(mine)
+    batch = batch.filter((e) => !sending.has(e.id)).slice(0, maxBatch)
+    if (!batch.length || stopped) return 'empty'
+    batch.forEach((e) => sending.add(e.id))
+    const out = await send(collect!, batch)
+    batch.forEach((e) => sending.delete(e.id))
+    if (out.ok) {
+      fails = 0
+      d.log('delivered', batch.length, 'events')
+      await remove(batch.map((e) => e.key))
+      return 'sent'
+    }
+    if (out.status == 413 && batch.length > 1) {
+      maxBatch = batch.length >> 1 // the collector takes smaller batches: send halves
+      return 'sent'
+    }
+    if (!out.retry) {
+      d.fail(`collect refused ${batch.length} event${batch.length > 1 ? 's' : ''} (${out.why}); they are dropped`)
+      await remove(batch.map((e) => e.key))
+      return 'sent'
+    }
+    const wait = Math.round(Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** fails++) * (0.5 + Math.random() / 2))
+    retryAt = Date.now() + wait
+    notBefore = Date.now() + (out.after || 0)
+    const next = Math.max(retryAt, notBefore) - Date.now()
+    // Reported once per outage; every attempt is in the debug log.
+    if (fails == 1) d.fail(`collect failed (${out.why}); events stay queued, next try in ${Math.ceil(next / 1000)} s`)
+    d.log('delivery failed', out.why, `retry in ${next} ms`)
+    schedule(0)
+    return 'failed'
+  }
+
+  // Batches until the queue is empty, an attempt fails, or another tab holds the lock. This
+  // tab's drains run one after another, so two can never read and send the same batch.
+  const drain = (wait: boolean): Promise<Result> => (draining = draining.then(() => drainNow(wait)))
+  const drainNow = async (wait: boolean): Promise<Result> => {
+    for (;;) {
+      if (stopped || !collect || d.consent() != 'granted') return 'empty'
+      const r = !persisted()
+        ? await once() // a memory queue is this tab's own: no other tab can send it
+        : typeof navigator == 'object' && navigator.locks
+          ? await withLock(`${d.namespace}:deliver`, !wait, once)
+          : await lease(once)
+      if (r === undefined) schedule(BATCH_MS) // the tab holding the lock sends ours too
+      if (r != 'sent') return r
+    }
+  }
+
+  // The page may be going away: send what waits with keepalive requests, which outlive it.
+  // The events stay queued until a response says they arrived; if none comes, a later
+  // visit sends them again under the same ids.
+  const onHide = (e: Event): void => {
+    if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !collect) return
+    if (d.consent() != 'granted' || !online()) return
+    for (const chunk of chunks(mine.filter((x) => !sending.has(x.id)))) {
+      chunk.forEach((x) => sending.add(x.id))
+      void send(collect, chunk, true).then((out) => {
+        chunk.forEach((x) => sending.delete(x.id))
+        if (out.ok) void remove(chunk.map((x) => x.key))
+      })
+    }
+  }
+
+  const onOnline = (): void => {
+    fails = retryAt = 0
+    schedule(0)
+  }
+
+  const target = typeof window == 'object' ? window : undefined
+
+  return {
+    push(event) {
+      if (!collect || d.consent() == 'denied') return
+      const entry = toEntry(event)
+      mine.push(entry)
+      if (persisted()) storage.set(entry.key, entry.text)
+      // In memory the list is the queue, bounded like the stored one; when stored, it only
+      // feeds page-hide requests, and the stored queue is trimmed when it is read.
+      const drop = persisted() ? Math.max(0, mine.length - MAX_EVENTS) : overflow(mine.map((e) => e.bytes))
+      if (drop) {
+        if (!persisted()) dropped(drop)
+        mine.splice(0, drop)
+      }
+      schedule(mine.length - sending.size >= 20 ? 0 : BATCH_MS)
+    },
+    flush: () => (started ? drain(true).then(() => {}) : Promise.resolve()),
+    consent(state) {
+      if (state == 'denied') (mine = []), clearTimeout(timer), (due = Infinity)
+      if (state == 'granted' && storage.usable) for (const e of mine) storage.set(e.key, e.text)
+      schedule(0)
+    },
+    gone(ids) {
+      const gone = new Set(ids)
+      mine = mine.filter((e) => !gone.has(e.id))
+    },
+    start() {
+      if (!collect || started) return
+      started = true
+      target?.addEventListener('pagehide', onHide)
+      target?.addEventListener('visibilitychange', onHide)
+      target?.addEventListener('online', onOnline)
+      schedule(mine.length ? BATCH_MS : 1000) // what earlier visits left waits in the store
+    },
+    stop() {
+      stopped = true
+      clearTimeout(timer)
+      target?.removeEventListener('pagehide', onHide)
+      target?.removeEventListener('visibilitychange', onHide)
+      target?.removeEventListener('online', onOnline)
+    },
+  }
+}

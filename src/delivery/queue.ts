@@ -1,0 +1,96 @@
+/**
+ * The outbound queue's entries and limits. An event is serialised once, when it is queued:
+ * the same JSON text is stored, measured against the limits and sent, byte for byte, on
+ * every attempt, so its id and content never change between retries.
+ */
+import type { Storage } from '../storage'
+import type { WaymarkEvent } from '../types'
+
+/** Most events kept waiting; beyond it the oldest are dropped (and reported). */
+export const MAX_EVENTS = 1000
+/** Most bytes kept waiting, for the same reason. */
+export const MAX_QUEUE_BYTES = 1 << 20
+/** The largest props (or traits) of one event, as JSON: with the rest of the event, it fits in a 64 KB page-hide request. */
+export const MAX_PROPS_BYTES = 32 << 10
+/** A batch holds at most this many events… */
+export const BATCH_EVENTS = 500
+/** …and this many bytes. */
+export const BATCH_BYTES = 500 << 10
+
+/**
+ * Storage key of a queued event: the queue's events sort oldest first, apart from the
+ * store's other keys, and the key alone tells the size, so the queue can be measured and
+ * trimmed without reading the events.
+ */
+export type QueueKey = [queue: 'q', at: number, seq: number, bytes: number, id: string]
+
+/** A queued event. */
+export interface Entry {
+  key: QueueKey
+  id: string
+  bytes: number
+  text: string
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder()
+let seq = 0
+
+/** Bytes of a string in UTF-8, as it goes over the wire. */
+export const utf8Bytes = (s: string): number => encoder.encode(s).length
+
+/** Serialises an event for the queue. */
+export function toEntry(e: WaymarkEvent): Entry {
+  const text = JSON.stringify(e)
+  const bytes = utf8Bytes(text)
+  return { key: ['q', e.at, seq++, bytes, e.id], id: e.id, bytes, text }
+}
+
+/** Every queue key in the store (the array keys starting with 'q'). */
+const range = (): IDBKeyRange => IDBKeyRange.bound(['q'], ['q', []])
+
+/**
+ * How many of the oldest entries must go so that the rest fit the limits. `sizes` are the
+ * entries' bytes, oldest first.
+ */
+export function overflow(sizes: number[]): number {
+  let total = sizes.reduce((a, b) => a + b, 0)
+  let drop = Math.max(0, sizes.length - MAX_EVENTS)
+  for (let i = 0; i < drop; i++) total -= sizes[i]
+  while (total > MAX_QUEUE_BYTES) total -= sizes[drop++]
+  return drop
+}
+
+/** The first entries that fit in one batch (at least one). */
+export function batchOf<T extends { bytes: number }>(entries: T[]): T[] {
+  let bytes = 0
+  let n = 0
+  while (n < entries.length && n < BATCH_EVENTS && (n == 0 || bytes + entries[n].bytes <= BATCH_BYTES)) bytes += entries[n++].bytes
+  return entries.slice(0, n)
+}
+
+/**
+ * Reads the stored queue in one transaction: every key (to apply the limits) and the values
+ * of the oldest batch's worth. Returns the entries to send next, oldest first, and the keys
+ * of the oldest entries beyond the limits, which the caller deletes and reports.
+ */
+export async function readQueue(storage: Storage): Promise<{ batch: Entry[]; dropped: QueueKey[] } | undefined> {
+  const read = await storage.tx('readonly', (os) => {
+    const keys = os.getAllKeys(range())
+    const values = os.getAll(range(), MAX_EVENTS + BATCH_EVENTS)
+    return new Promise<[IDBValidKey[], unknown[]]>((resolve, reject) => {
+      values.onsuccess = () => resolve([keys.result, values.result])
+      values.onerror = () => reject(values.error)
+    })
+  })
+  if (!read) return
+  const [keys, values] = read as [QueueKey[], unknown[]]
+  const drop = overflow(keys.map((k) => +k[3] || 0))
+  const entries: Entry[] = []
+  for (let i = drop; i < values.length; i++) {
+    const [key, text] = [keys[i], values[i]]
+    // A foreign or corrupt value under a queue key is deleted, never sent.
+    if (typeof text == 'string' && typeof key[4] == 'string') entries.push({ key, id: key[4], bytes: key[3], text })
+    else storage.set(key, undefined)
+  }
+  return { batch: batchOf(entries), dropped: keys.slice(0, drop) }
+}

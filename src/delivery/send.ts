@@ -1,0 +1,77 @@
+/**
+ * One delivery attempt: a batch to the collector (a URL, POSTed as JSON, or a function), and
+ * what came of it. Deciding what to do next is the caller's business.
+ */
+import type { WaymarkEvent } from '../types'
+
+/** Where events go: an endpoint, or a function that forwards them (Segment, GA4, …). */
+export type Collector = string | ((events: WaymarkEvent[], batch: { sentAt: number }) => Promise<void>)
+
+/** An attempt's outcome: delivered, or why not, whether trying again may help, and when. */
+export type Outcome = { ok: true } | { ok: false; retry: boolean; why: string; status?: number; after?: number }
+
+/** A request (or a collector function) that takes longer is abandoned and retried. */
+export const SEND_TIMEOUT_MS = 10_000
+/** Browsers allow this much in keepalive requests of a page at once: page-hide chunks fit in it. */
+export const KEEPALIVE_BYTES = 64 << 10
+/** Longest Retry-After honoured: a wrong header must not silence delivery for days. */
+export const MAX_RETRY_AFTER_MS = 3600_000
+
+/** Retry-After in ms, from seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfter(header: string | null, now: number): number | undefined {
+  const h = header && header.trim()
+  const ms = !h ? NaN : /^\d+$/.test(h) ? +h * 1000 : Date.parse(h) - now
+  return ms >= 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : undefined
+}
+
+/**
+ * Sends entries (their stored JSON texts) as `{ events, sentAt }`. `sentAt` lets a collector
+ * correct the device's clock: the skew is `receivedAt - sentAt`, the same for every `at`.
+ * 408, 429, 5xx, network errors, timeouts and a rejecting function are worth retrying;
+ * other 4xx are not.
+ */
+export async function send(collector: Collector, entries: Array<{ text: string }>, keepalive?: boolean): Promise<Outcome> {
+  const sentAt = Date.now()
+  const ctrl = new AbortController()
+  const timer = setTimeout(() => ctrl.abort(), SEND_TIMEOUT_MS)
+  try {
+    if (typeof collector == 'function') {
+      await Promise.race([
+        collector(entries.map((e) => JSON.parse(e.text)), { sentAt }),
+        new Promise((_, reject) => ctrl.signal.addEventListener('abort', reject)),
+      ])
+      return { ok: true }
+    }
+    const res = await fetch(collector, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: `{"events":[${entries.map((e) => e.text).join(',')}],"sentAt":${sentAt}}`,
+      keepalive,
+      signal: ctrl.signal,
+    })
+    const status = res.status
+    if (res.ok) return { ok: true }
+    return {
+      ok: false, status, why: `HTTP ${status}`,
+      retry: status == 408 || status == 429 || status >= 500,
+      after: retryAfter(res.headers.get('Retry-After'), Date.now()),
+    }
+  } catch (e) {
+    return { ok: false, retry: true, why: ctrl.signal.aborted ? `no answer within ${SEND_TIMEOUT_MS / 1000} s` : String((e as Error).message || e) }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Splits entries into chunks whose request bodies stay within `limit` bytes. */
+export function chunks<T extends { bytes: number }>(entries: T[], limit = KEEPALIVE_BYTES): T[][] {
+  const out: T[][] = []
+  let size = limit
+  for (const e of entries) {
+    // 40 bytes of envelope per request ({"events":[…],"sentAt":…}) and a comma per event.
+    if (size + e.bytes + 1 > limit) out.push([]), (size = 40)
+    out[out.length - 1].push(e)
+    size += e.bytes + 1
+  }
+  return out
+}

@@ -1,0 +1,28 @@
+/**
+ * Checks of what the page passes in. Page input is copied through JSON: a snapshot the page
+ * cannot change later, and circular or exotic values are refused at the call instead of
+ * failing later in storage or delivery.
+ */
+import { MAX_PROPS_BYTES, utf8Bytes } from './delivery/queue'
+import { isObj } from './is'
+import type { Props } from './types'
+
+/**
+ * Copies props or traits (`undefined` counts as `{}`). Refused, with `fail` told why: not an
+ * object, not JSON-serialisable, or bigger than one event may carry (every event must fit in
+ * one page-hide request, or it could never be delivered).
+ */
+export function copyProps(value: unknown, what: string, fail: (message: string, cause?: unknown) => void): Props | undefined {
+  if (value === undefined) return {}
+  if (!isObj(value)) return void fail(`${what} must be an object`)
+  let json
+  try {
+    json = JSON.stringify(value)
+  } catch (e) {
+    return void fail(`${what} must be JSON-serialisable`, e)
+  }
+  const bytes = json.length * 3 > MAX_PROPS_BYTES ? utf8Bytes(json) : 0 // UTF-8 takes at most 3 bytes a char
+  if (bytes > MAX_PROPS_BYTES)
+    return void fail(`${what} are ${(bytes / 1024).toFixed(1)} KB as JSON; at most ${MAX_PROPS_BYTES >> 10} KB fit in an event`)
+  return JSON.parse(json)
+}

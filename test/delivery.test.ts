@@ -1,0 +1,363 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { MAX_EVENTS, MAX_PROPS_BYTES } from '../src/delivery/queue'
+import { KEEPALIVE_BYTES, retryAfter } from '../src/delivery/send'
+import type { WaymarkEvent, WaymarkOptions } from '../src/types'
+import { advance, countTransactions, flush, make, stored, until } from './helpers'
+
+type Reply = number | 'network' | 'hang' | { status: number; headers: Record<string, string> }
+interface Request { body: { events: WaymarkEvent[]; sentAt: number }; keepalive: boolean; status: number | string; at: number }
+
+/** A collector endpoint: replies from a script (then 200), every request recorded. */
+function fakeCollector(...script: Reply[]) {
+  const c = {
+    script,
+    requests: [] as Request[],
+    /** Ids of the events in requests that succeeded, in order (duplicates included). */
+    delivered: () => c.requests.filter((r) => r.status === 200).flatMap((r) => r.body.events.map((e) => e.id)),
+    names: () => c.requests.filter((r) => r.status === 200).flatMap((r) => r.body.events.map((e) => e.name)),
+  }
+  vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
+    expect(url).toBe('/collect')
+    expect(init.method).toBe('POST')
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/json')
+    const reply = c.script.length ? c.script.shift()! : 200
+    const status = typeof reply === 'object' ? reply.status : reply
+    c.requests.push({ body: JSON.parse(init.body as string), keepalive: !!init.keepalive, status, at: Date.now() })
+    if (reply === 'network') throw new TypeError('Failed to fetch')
+    if (reply === 'hang')
+      return new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))
+    return new Response(null, { status: status as number, headers: typeof reply === 'object' ? reply.headers : {} })
+  }))
+  return c
+}
+
+async function started(options: WaymarkOptions = {}) {
+  const wm = make({ collect: '/collect', ...options })
+  await wm.ready
+  return wm
+}
+
+const queued = async (namespace = 'waymark') => Object.keys(await stored(namespace)).filter((k) => k.startsWith('q,'))
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('delivery to a URL', () => {
+  it('sends a batch a few seconds after the first event, as { events, sentAt }, and empties the queue', async () => {
+    const c = fakeCollector()
+    const wm = await started()
+    wm.track('product_viewed', { sku: 'A1' })
+    await advance(900)
+    expect(c.requests).toHaveLength(0)
+    expect(await queued()).toHaveLength(3) // session_start, product_viewed and stage:evaluate wait in IndexedDB
+    await advance(5000)
+    expect(c.requests).toHaveLength(1)
+    const { body, at } = c.requests[0]
+    expect(body.sentAt).toBe(at)
+    expect(body.events.map((e) => e.name)).toEqual(['session_start', 'product_viewed', 'stage:evaluate'])
+    expect(body.events[1]).toEqual({
+      id: expect.any(String), type: 'track', name: 'product_viewed', props: { sku: 'A1' }, at: expect.any(Number),
+      anonymousId: wm.profile().anonymousId, userId: null, sessionId: expect.any(String), stage: 'evaluate',
+    })
+    expect(body.sentAt).toBeGreaterThanOrEqual(body.events[1].at)
+    expect(await queued()).toEqual([])
+  })
+
+  it('sends at once when 20 events wait', async () => {
+    const c = fakeCollector()
+    const wm = await started()
+    for (let i = 0; i < 19; i++) wm.track('step')
+    await advance(10)
+    expect(c.requests).toHaveLength(1) // session_start + 19
+    expect(c.requests[0].body.events).toHaveLength(20)
+  })
+
+  // A stand-in for Web Locks (jsdom has none): one holder per name, the others wait or skip.
+  const fakeLocks = () => {
+    const held = new Map<string, Promise<unknown>>()
+    const request = async (name: string, opts: { ifAvailable?: boolean }, cb: (lock: unknown) => Promise<unknown>) => {
+      while (held.has(name)) {
+        if (opts.ifAvailable) return cb(null)
+        await held.get(name)
+      }
+      const run = cb({ name })
+      held.set(name, run.catch(() => {}))
+      try {
+        return await run
+      } finally {
+        held.delete(name)
+      }
+    }
+    vi.stubGlobal('navigator', { ...navigator, onLine: true, locks: { request } })
+  }
+
+  it.each([
+    ['Web Locks', true, { readonly: 3, readwrite: 3 }],
+    ['the IndexedDB lease', false, { readonly: 3, readwrite: 9 }], // + a take and a release per lock
+  ])('sends a burst of 1,000 events in batches of 500, with few IndexedDB transactions (%s)', async (_, locks, expected) => {
+    if (locks) fakeLocks()
+    const c = fakeCollector()
+    const wm = await started()
+    await wm.flush()
+    const tx = countTransactions()
+    for (let i = 0; i < 1000; i++) wm.track('step', { i })
+    await advance(10)
+    await until(() => tx.readonly === expected.readonly && tx.readwrite === expected.readwrite)
+    await advance(1000) // and nothing more happens
+    expect(c.requests.slice(1).map((r) => r.body.events.length)).toEqual([500, 500])
+    expect(new Set(c.delivered()).size).toBe(1001)
+    // One coalesced write (state and queue); per batch a read and a delete; a last read finds
+    // the queue empty. The lease adds a take and a release per batch.
+    expect(tx).toEqual(expected)
+  })
+
+  it('keeps every event queued, under the same id, until the collector takes it', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector(500, 'network', 503)
+    const wm = await started()
+    wm.track('cart_viewed', { total: 45 })
+    await wm.flush()
+    for (const wait of [1000, 2000, 4000]) await advance(wait)
+    expect(c.requests.map((r) => r.status)).toEqual([500, 'network', 503, 200])
+    const ids = c.requests.map((r) => r.body.events.map((e) => e.id).join())
+    expect(new Set(ids).size).toBe(1)
+    expect(c.requests.map((r) => r.body.sentAt)).toEqual([...c.requests.map((r) => r.body.sentAt)].sort((a, b) => a - b))
+    expect(wm.errors).toEqual(['waymark: collect failed (HTTP 500); events stay queued, next try in 1 s'])
+    expect(await queued()).toEqual([])
+  })
+
+  // [status, retried?] — 408, 429, 5xx and network errors are worth another try; other 4xx are not.
+  const statuses: Array<[Reply, boolean]> = [
+    [408, true], [429, true], [500, true], [502, true], [503, true], [504, true], ['network', true], ['hang', true],
+    [400, false], [401, false], [403, false], [404, false], [410, false], [422, false],
+  ]
+  it.each(statuses)('status %s: retried %s', async (reply, retried) => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector(reply)
+    const wm = await started()
+    wm.track('x')
+    const flushed = wm.flush()
+    await advance(reply === 'hang' ? 11_000 : 0)
+    await flushed
+    await advance(1000)
+    expect(c.requests).toHaveLength(retried ? 2 : 1)
+    expect(c.delivered().length).toBe(retried ? 2 : 0)
+    expect(wm.errors).toEqual([
+      retried
+        ? expect.stringMatching(/^waymark: collect failed \((HTTP \d+|Failed to fetch|no answer within 10 s)\); events stay queued, next try in 1 s$/)
+        : `waymark: collect refused 2 events (HTTP ${reply}); they are dropped`,
+    ])
+    expect(await queued()).toEqual([])
+  })
+
+  it('halves the batch when the collector answers 413', async () => {
+    const c = fakeCollector(413)
+    const wm = await started()
+    for (let i = 0; i < 9; i++) wm.track('x')
+    await wm.flush()
+    expect(c.requests.map((r) => [r.status, r.body.events.length])).toEqual([[413, 10], [200, 5], [200, 5]])
+  })
+
+  it('backs off exponentially with jitter, capped at 5 minutes', async () => {
+    vi.stubGlobal('indexedDB', undefined) // a queue in memory: no IndexedDB work between attempts to blur the times
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0) // the shortest waits: half of each step
+    const c = fakeCollector(...Array(12).fill(503))
+    const wm = await started()
+    await wm.flush()
+    await advance(560_000, 1000)
+    const waits = c.requests.slice(1).map((r, i) => r.at - c.requests[i].at)
+    expect(waits.slice(0, 11)).toEqual([500, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 150000, 150000])
+    expect(random).toHaveBeenCalled()
+  })
+
+  it('honours Retry-After, in seconds or as a date', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector({ status: 429, headers: { 'Retry-After': '30' } })
+    const wm = await started()
+    await wm.flush()
+    await advance(29_000)
+    expect(c.requests).toHaveLength(1)
+    await advance(1_500)
+    expect(c.requests).toHaveLength(2)
+    expect(retryAfter(new Date(Date.now() + 10_000).toUTCString(), Date.now())).toBeGreaterThan(8_000)
+    expect(retryAfter('soon', Date.now())).toBeUndefined()
+    expect(retryAfter('99999999', Date.now())).toBe(3600_000) // capped at an hour
+  })
+
+  it('sends at once when the browser comes back online', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector('network', 'network')
+    const wm = await started()
+    await wm.flush()
+    await advance(1000)
+    expect(c.requests).toHaveLength(2) // next try in 2 s
+    window.dispatchEvent(new Event('online'))
+    await advance(0)
+    expect(c.requests).toHaveLength(3)
+    expect(c.delivered()).toHaveLength(1)
+  })
+
+  it('flush() resolves once the queue is drained, or once an attempt failed', async () => {
+    const c = fakeCollector(500)
+    const wm = await started()
+    wm.track('x')
+    await expect(wm.flush()).resolves.toBeUndefined()
+    expect(await queued()).toHaveLength(2)
+    await wm.flush()
+    expect(await queued()).toEqual([])
+    expect(c.requests).toHaveLength(2)
+  })
+})
+
+describe('the queue across reloads, tabs and limits', () => {
+  it('keeps undelivered events across a reload and sends them on the next visit', async () => {
+    const c = fakeCollector('network')
+    const first = await started()
+    first.track('offline_step')
+    await first.flush()
+    first.destroy()
+    const second = await started()
+    await advance(1000)
+    expect(c.names()).toEqual(['session_start', 'offline_step'])
+    expect(second.errors).toEqual([])
+  })
+
+  it('two tabs without Web Locks deliver each event once (a lease in IndexedDB)', async () => {
+    expect(navigator.locks).toBeUndefined()
+    const c = fakeCollector('network', 'network')
+    const a = await started()
+    const b = await started()
+    for (let i = 0; i < 50; i++) a.track('a', { i }), b.track('b', { i })
+    await Promise.all([a.flush(), b.flush()])
+    window.dispatchEvent(new Event('online')) // both tabs try at once
+    await advance(10_000)
+    const ids = c.delivered()
+    expect(ids).toHaveLength(new Set(ids).size) // no duplicates
+    expect(c.names().filter((n) => n === 'a')).toHaveLength(50)
+    expect(c.names().filter((n) => n === 'b')).toHaveLength(50)
+    expect(await queued()).toEqual([])
+  })
+
+  it('drops the oldest events beyond 1,000 and says how many', async () => {
+    const c = fakeCollector(...Array(3).fill('network'))
+    const wm = await started()
+    await wm.flush()
+    for (let i = 0; i < MAX_EVENTS + 99; i++) wm.track('x', { i }) // + session_start
+    await advance(1500) // past the first backoff
+    await until(() => wm.errors.length > 1)
+    expect(wm.errors).toContain('waymark: delivery queue full: dropped the 100 oldest events')
+    c.script.length = 0
+    await wm.flush()
+    const props = c.requests.filter((r) => r.status === 200).flatMap((r) => r.body.events.map((e) => e.props.i))
+    expect(props).toHaveLength(MAX_EVENTS)
+    expect(props[0]).toBe(99) // the oldest went
+  })
+
+  it('drops the oldest events beyond 1 MB', async () => {
+    fakeCollector(...Array(3).fill('network'))
+    const wm = await started()
+    await wm.flush()
+    const big = 'x'.repeat(30_000)
+    for (let i = 0; i < 40; i++) wm.track('big', { big, i }) // 40 × 30 KB
+    await advance(1500)
+    await until(() => wm.errors.length > 1)
+    expect(wm.errors.find((e) => e.includes('queue full'))).toMatch(/dropped the (6|7) oldest events/)
+  })
+
+  it('rejects an oversized event at track time, leaving the journey as it was', async () => {
+    fakeCollector()
+    const wm = await started()
+    const before = wm.journey()
+    wm.track('huge', { blob: 'я'.repeat(MAX_PROPS_BYTES / 2) })
+    expect(wm.errors).toEqual([expect.stringMatching(/^waymark: track\("huge"\): props are 32\.0 KB as JSON; at most 32 KB fit in an event$/)])
+    expect(wm.journey()).toEqual(before)
+    wm.track('fine', { blob: 'x'.repeat(MAX_PROPS_BYTES - 100) })
+    expect(wm.errors).toHaveLength(1)
+  })
+})
+
+describe('delivery and consent', () => {
+  it('pending keeps events in memory and sends nothing; granted stores and sends them', async () => {
+    const c = fakeCollector()
+    const wm = await started({ consent: 'pending' })
+    wm.track('x')
+    await advance(10_000)
+    expect(c.requests).toHaveLength(0)
+    expect(await stored()).toEqual({})
+    wm.consent('granted')
+    await advance(10)
+    expect(c.names()).toEqual(['session_start', 'x'])
+  })
+
+  it('denied clears the queue and sends nothing', async () => {
+    const c = fakeCollector('network')
+    const wm = await started()
+    wm.track('x')
+    await wm.flush()
+    expect(await queued()).toHaveLength(2)
+    wm.consent('denied')
+    wm.track('y')
+    await advance(10_000)
+    expect(c.requests).toHaveLength(1)
+    expect(await stored()).toEqual({})
+  })
+
+  it('after reset, recorded events keep their user; new ones carry the new anonymous id and no user', async () => {
+    const c = fakeCollector()
+    const wm = await started()
+    wm.identify('u-42', { firstName: 'Анна' })
+    const before = wm.profile().anonymousId
+    wm.reset()
+    wm.track('after')
+    await wm.flush()
+    const events = c.requests.flatMap((r) => r.body.events)
+    expect(events.find((e) => e.name === 'identify')).toMatchObject({ userId: 'u-42', anonymousId: before })
+    expect(events.find((e) => e.name === 'after')).toMatchObject({ userId: null, anonymousId: wm.profile().anonymousId })
+    expect(wm.profile().anonymousId).not.toBe(before)
+  })
+})
+
+describe('delivery when the page hides', () => {
+  it('sends what waits with keepalive requests of at most 64 KB, and keeps it until a response says it arrived', async () => {
+    const c = fakeCollector('network')
+    const wm = await started()
+    await wm.flush() // fails: session_start stays queued
+    const blob = 'x'.repeat(20_000)
+    for (let i = 0; i < 5; i++) wm.track('big', { blob, i })
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+    c.script.push('network') // the first page-hide request fails, the second arrives
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+    window.dispatchEvent(new Event('pagehide')) // fires too; nothing is sent twice
+    await flush()
+    const hide = c.requests.filter((r) => r.keepalive)
+    expect(hide.map((r) => r.body.events.map((e) => e.props.i ?? e.name))).toEqual([['session_start', 0, 1, 2], [3, 4]])
+    for (const r of hide) expect(JSON.stringify(r.body).length).toBeLessThanOrEqual(KEEPALIVE_BYTES)
+    // The failed chunk's events are still queued; the delivered chunk's are not.
+    expect(await queued()).toHaveLength(4)
+  })
+})
+
+describe('a function collector', () => {
+  it('receives the same batches, and a rejection is retried', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const calls: Array<[WaymarkEvent[], { sentAt: number }]> = []
+    const collect = async (events: WaymarkEvent[], batch: { sentAt: number }) => {
+      calls.push([events, batch])
+      if (calls.length === 1) throw new Error('analytics not loaded yet')
+    }
+    const wm = await started({ collect })
+    wm.track('x', { a: 1 })
+    await wm.flush()
+    await advance(1000)
+    expect(calls).toHaveLength(2)
+    expect(calls[1][0].map((e) => e.name)).toEqual(['session_start', 'x'])
+    expect(calls[1][0][1]).toMatchObject({ type: 'track', props: { a: 1 } })
+    expect(calls[1][1].sentAt).toBe(Date.now())
+    expect(calls[0][0].map((e) => e.id)).toEqual(calls[1][0].map((e) => e.id))
+    expect(wm.errors).toEqual(['waymark: collect failed (analytics not loaded yet); events stay queued, next try in 1 s'])
+  })
+})
