@@ -7,7 +7,10 @@
 //   POST /__playbook         { mode?: 'ok'|'fail'|'hang'|'garbage'|'invalid', playbook?: object|null, resetStats?: true }
 //                            makes /playbook.json fail (500), hang, serve garbage or an invalid playbook,
 //                            or serve another playbook (null: the file again), for demos and tests
-//   POST /collect            { events: [...] } appended as JSON Lines to data/events.jsonl, deduped by id
+//   POST /collect            { events: [...], sentAt } appended as JSON Lines to data/events.jsonl, deduped by id
+//   GET  /__collect          what /collect received: requests, events, duplicates dropped, events stored
+//   POST /__collect          { fail?: n, status?: 500, retryAfter?: seconds, resetStats?: true }: the next n
+//                            requests get that status (with Retry-After), for demos and tests
 //   GET  /api/orders/{id}    a fake order that moves one step every 20 s since first asked for
 //
 // Run: `node examples/server/server.mjs` (PORT=0 picks a free port), or import startServer().
@@ -51,6 +54,9 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
   let writing = Promise.resolve() // serialises appends so dedupe stays exact
   // The playbook endpoint's behaviour, switchable through /__playbook.
   const pb = { mode: 'ok', playbook: null, stats: { requests: 0, ok: 0, notModified: 0, failed: 0 } }
+  // The collector's faults and counts, switchable through /__collect.
+  const freshCollectStats = () => ({ requests: 0, failed: 0, events: 0, duplicates: 0, stored: 0 })
+  const col = { fail: 0, status: 500, retryAfter: null, stats: freshCollectStats() }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -73,6 +79,10 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     if (path === '/__playbook') {
       if (req.method === 'POST') return controlPlaybook(req, res)
       return send(res, 200, JSON.stringify(pb), { 'Content-Type': TYPES['.json'] })
+    }
+    if (path === '/__collect') {
+      if (req.method === 'POST') return controlCollect(req, res)
+      return send(res, 200, JSON.stringify(col), { 'Content-Type': TYPES['.json'] })
     }
     if (path === '/collect') {
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed', { Allow: 'POST' })
@@ -131,7 +141,29 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     send(res, 200, JSON.stringify(pb), { 'Content-Type': TYPES['.json'] })
   }
 
+  async function controlCollect(req, res) {
+    let body
+    try { body = JSON.parse(await readBody(req)) } catch { body = null }
+    const int = (v) => v === undefined || (Number.isInteger(v) && v >= 0)
+    if (!body || typeof body !== 'object' || !int(body.fail) || !int(body.retryAfter) ||
+        (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 400 && body.status <= 599))) {
+      return send(res, 400, 'Expected JSON { fail?: n, status?: 400..599, retryAfter?: seconds, resetStats?: true }')
+    }
+    if (body.fail !== undefined) col.fail = body.fail
+    if (body.status !== undefined) col.status = body.status
+    if (body.retryAfter !== undefined) col.retryAfter = body.retryAfter
+    if (body.resetStats) col.stats = freshCollectStats()
+    send(res, 200, JSON.stringify(col), { 'Content-Type': TYPES['.json'] })
+  }
+
   async function collect(req, res) {
+    col.stats.requests++
+    if (col.fail > 0) {
+      col.fail--
+      col.stats.failed++
+      req.resume()
+      return send(res, col.status, 'Collector fault (demo)', col.retryAfter === null ? {} : { 'Retry-After': String(col.retryAfter) })
+    }
     let body
     try { body = JSON.parse(await readBody(req)) } catch (err) {
       return send(res, err.message === 'too large' ? 413 : 400, 'Expected JSON { events: [...] }')
@@ -141,7 +173,10 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
       if (!seenIds) seenIds = loadIds(dataFile)
       const lines = []
       for (const ev of body.events) {
+        col.stats.events++
+        if (ev && typeof ev === 'object' && seenIds.has(ev.id)) col.stats.duplicates++
         if (!ev || typeof ev !== 'object' || typeof ev.id !== 'string' || seenIds.has(ev.id)) continue
+        col.stats.stored++
         seenIds.add(ev.id)
         lines.push(JSON.stringify(ev) + '\n')
       }

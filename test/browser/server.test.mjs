@@ -114,6 +114,21 @@ describe('example server', { timeout: 30_000 }, () => {
     expect(lines.map((e) => e.id)).toEqual(['e1', 'e2', 'e3'])
   })
 
+  test('/__collect makes /collect fail n times (with Retry-After) and counts events, duplicates and stored', async () => {
+    const post = (path, body) => fetch(server.url + path, { method: 'POST', body: JSON.stringify(body) })
+    await post('/__collect', { fail: 0, resetStats: true })
+    expect((await post('/__collect', { fail: 2, status: 503, retryAfter: 7 })).status).toBe(200)
+    const failed = await post('/collect', { events: [{ id: 'c1' }] })
+    expect([failed.status, failed.headers.get('retry-after')]).toEqual([503, '7'])
+    expect((await post('/collect', { events: [{ id: 'c1' }] })).status).toBe(503)
+    expect((await post('/collect', { events: [{ id: 'c1' }, { id: 'c2' }] })).status).toBe(204)
+    expect((await post('/collect', { events: [{ id: 'c2' }] })).status).toBe(204)
+    const { stats } = await (await fetch(server.url + '/__collect')).json()
+    expect(stats).toEqual({ requests: 4, failed: 2, events: 3, duplicates: 1, stored: 2 })
+    expect((await post('/__collect', { fail: -1 })).status).toBe(400)
+    await post('/__collect', { fail: 0, status: 500, resetStats: true })
+  })
+
   test('orders advance one step every 20 seconds since first seen; A-404 is not found', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     const status = async (id) => (await (await fetch(`${server.url}/api/orders/${id}`)).json()).status

@@ -1,0 +1,106 @@
+// @vitest-environment node
+// Delivery to the example server's /collect in a real Chromium: offline, across a closed tab,
+// three tabs at once, a navigation right after track, and a failing collector.
+import { readFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { hasChromium, openTestPage, useBrowserSuite } from './harness.mjs'
+
+const ATTRS = { collect: '/collect', 'auto-page': 'false', namespace: 'delivery' }
+
+const until = async (check, ms = 20_000) => {
+  for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100))
+}
+
+describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () => {
+  const t = useBrowserSuite()
+  const control = async (body) => (await fetch(t.server.url + '/__collect', { method: 'POST', body: JSON.stringify(body) })).json()
+  const stats = async () => (await (await fetch(t.server.url + '/__collect')).json()).stats
+  /** Events the collector stored (deduplicated by id), by name. */
+  const storedEvents = (name) => {
+    const file = join(t.server.dataDir, 'events.jsonl')
+    if (!existsSync(file)) return []
+    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.name === name)
+  }
+  const track = (page, name, n) => page.evaluate(([name, n]) => {
+    for (let i = 0; i < n; i++) window.waymark.track(name, { i })
+  }, [name, n])
+
+  beforeEach(() => control({ fail: 0, status: 500, resetStats: true }))
+
+  test('30 events tracked offline survive the tab closing and arrive once when back online', async () => {
+    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    await t.context.setOffline(true)
+    await track(page, 'offline_step', 30)
+    await page.waitForTimeout(6000) // a batch is tried, and fails
+    await page.close()
+    expect(storedEvents('offline_step')).toHaveLength(0)
+    await t.context.setOffline(false)
+    const next = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    await until(() => storedEvents('offline_step').length >= 30)
+    const events = storedEvents('offline_step')
+    expect(events.map((e) => e.props.i)).toEqual([...Array(30).keys()])
+    expect((await stats()).duplicates).toBe(0)
+    expect(next.pageErrors).toEqual([])
+  })
+
+  test('three tabs × 300 events queued offline: 900 delivered, each once', async () => {
+    const tabs = await Promise.all([0, 1, 2].map(() => openTestPage(t.context, t.server.url, { attrs: ATTRS })))
+    await t.context.setOffline(true)
+    await Promise.all(tabs.map(({ page }, k) => track(page, `bulk_${k}`, 300)))
+    await tabs[0].page.waitForTimeout(1500) // every tab tries, and fails
+    await control({ resetStats: true })
+    const started = Date.now()
+    await t.context.setOffline(false) // 'online' fires in all three
+    await until(() => [0, 1, 2].every((k) => storedEvents(`bulk_${k}`).length >= 300))
+    const took = Date.now() - started
+    const s = await stats()
+    for (const k of [0, 1, 2]) expect(new Set(storedEvents(`bulk_${k}`).map((e) => e.id)).size).toBe(300)
+    expect(s.duplicates).toBe(0)
+    console.log(`[delivery three tabs] 900 events queued offline in 3 tabs: ${s.stored} stored, ${s.duplicates} duplicates, ` +
+      `${s.requests} requests after going online, all there ${took} ms after it`)
+    for (const { pageErrors } of tabs) expect(pageErrors).toEqual([])
+  })
+
+  test('a navigation right after track still delivers', async () => {
+    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    await page.evaluate((url) => {
+      window.waymark.track('leaving', { to: 'elsewhere' })
+      location.href = url // a page without Waymark: only the page-hide request can carry it
+    }, t.server.url + '/shop.css')
+    await until(() => storedEvents('leaving').length > 0, 5000)
+    expect(storedEvents('leaving')).toHaveLength(1)
+  })
+
+  test('a collector that answers 500 three times, then 200, loses nothing', async () => {
+    await control({ fail: 3, status: 500 })
+    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    await track(page, 'flaky', 25)
+    await until(() => storedEvents('flaky').length >= 25)
+    const s = await stats()
+    expect(storedEvents('flaky').map((e) => e.props.i)).toEqual([...Array(25).keys()])
+    expect(s.failed).toBe(3)
+    expect(s.duplicates).toBe(0)
+  })
+
+  test('1,000 events in a burst cost a handful of IndexedDB transactions', async () => {
+    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    await page.evaluate(() => window.waymark.flush())
+    const counts = await page.evaluate(async () => {
+      const counts = { readonly: 0, readwrite: 0 }
+      const original = IDBDatabase.prototype.transaction
+      IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+        counts[mode || 'readonly']++
+        return original.call(this, stores, mode, ...rest)
+      }
+      for (let i = 0; i < 1000; i++) window.waymark.track('burst', { i })
+      await window.waymark.flush()
+      await new Promise((r) => setTimeout(r, 500))
+      IDBDatabase.prototype.transaction = original
+      return counts
+    })
+    await until(() => storedEvents('burst').length >= 1000)
+    console.log(`[delivery IndexedDB] 1,000 tracked events, delivered: ${counts.readwrite} readwrite + ${counts.readonly} readonly transactions`)
+    expect(counts.readwrite + counts.readonly).toBeLessThanOrEqual(10)
+  })
+})
