@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { LEASE_MS } from '../src/delivery/lease'
 import { MAX_EVENTS, MAX_PROPS_BYTES } from '../src/delivery/queue'
 import { KEEPALIVE_BYTES, retryAfter } from '../src/delivery/send'
 import type { WaymarkEvent, WaymarkOptions } from '../src/types'
@@ -240,6 +241,36 @@ describe('the queue across reloads, tabs and limits', () => {
     expect(c.names().filter((n) => n === 'a')).toHaveLength(50)
     expect(c.names().filter((n) => n === 'b')).toHaveLength(50)
     expect(await queued()).toEqual([])
+  })
+
+  it('without Web Locks, a tab that died holding the lease blocks delivery only until it expires', async () => {
+    const c = fakeCollector()
+    const { createStore, set } = await import('idb-keyval')
+    await set('deliver-lease', { tab: 'a-tab-that-died', until: Date.now() + LEASE_MS }, createStore('waymark', 'state'))
+    const wm = await started()
+    wm.track('x')
+    await wm.flush()
+    await advance(20_000, 1000)
+    expect(c.requests).toHaveLength(0)
+    await advance(15_000, 1000)
+    expect(c.names()).toEqual(['session_start', 'x'])
+  })
+
+  it('a tab does not send again, on page hide, what another tab delivered', async () => {
+    const c = fakeCollector()
+    const a = await started()
+    const b = await started()
+    b.track('from_b')
+    await advance(200) // b's events are written to the shared queue…
+    await a.flush() // …and a delivers them
+    await flush()
+    expect(c.names()).toContain('from_b')
+    const sent = c.requests.length
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+    await flush()
+    expect(c.requests).toHaveLength(sent) // neither tab had anything left to send
+    expect(c.delivered()).toHaveLength(new Set(c.delivered()).size)
   })
 
   it('drops the oldest events beyond 1,000 and says how many', async () => {
