@@ -45,6 +45,7 @@ beforeEach(() => {
 })
 afterEach(() => {
   vi.unstubAllGlobals()
+  localStorage.clear()
 })
 
 describe('delivery to a URL', () => {
@@ -353,22 +354,60 @@ describe('delivery and consent', () => {
 })
 
 describe('delivery when the page hides', () => {
-  it('sends what waits with keepalive requests of at most 64 KB, and keeps it until a response says it arrived', async () => {
+  const hide = (type: 'visibilitychange' | 'pagehide') => {
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
+    if (type === 'visibilitychange') document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
+    else window.dispatchEvent(new Event('pagehide'))
+  }
+  const five = async () => {
     const c = fakeCollector('network')
     const wm = await started()
     await wm.flush() // fails: session_start stays queued
     const blob = 'x'.repeat(20_000)
     for (let i = 0; i < 5; i++) wm.track('big', { blob, i })
-    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden')
-    c.script.push('network') // the first page-hide request fails, the second arrives
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }))
-    window.dispatchEvent(new Event('pagehide')) // fires too; nothing is sent twice
+    return { c, wm }
+  }
+  const keepalive = (c: ReturnType<typeof fakeCollector>) =>
+    c.requests.filter((r) => r.keepalive).map((r) => r.body.events.map((e) => e.props.i ?? e.name))
+
+  it('hidden: sends what waits with keepalive requests of at most 64 KB, and keeps it queued until a response says it arrived', async () => {
+    const { c } = await five()
+    c.script.push('network') // the first request fails, the second arrives
+    hide('visibilitychange')
+    hide('visibilitychange') // again: nothing is sent twice
     await flush()
-    const hide = c.requests.filter((r) => r.keepalive)
-    expect(hide.map((r) => r.body.events.map((e) => e.props.i ?? e.name))).toEqual([['session_start', 0, 1, 2], [3, 4]])
-    for (const r of hide) expect(JSON.stringify(r.body).length).toBeLessThanOrEqual(KEEPALIVE_BYTES)
-    // The failed chunk's events are still queued; the delivered chunk's are not.
+    expect(keepalive(c)).toEqual([['session_start', 0, 1, 2], [3, 4]])
+    for (const r of c.requests.filter((r) => r.keepalive)) expect(JSON.stringify(r.body).length).toBeLessThanOrEqual(KEEPALIVE_BYTES)
+    await advance(200)
+    expect(await queued()).toHaveLength(4) // the failed chunk's events; the delivered chunk's are gone
+  })
+
+  it('pagehide: what the browser now carries counts as delivered, and the next page does not send it again', async () => {
+    const { c } = await five()
+    hide('pagehide')
+    await flush()
+    expect(keepalive(c)).toEqual([['session_start', 0, 1, 2], [3, 4]])
+    // Should the page die before its deletes land, the keys wait in localStorage for the next page.
+    expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(6)
+    const { createStore, set } = await import('idb-keyval')
+    const store = createStore('waymark', 'state')
+    const handed = JSON.parse(localStorage.getItem('waymark:handed')!) as IDBValidKey[]
+    for (const key of handed) await set(key, '{"id":"resurrected"}', store) // as if the deletes never landed
+    const next = await started()
+    await next.flush()
+    expect(c.requests.filter((r) => !r.keepalive).flatMap((r) => r.body.events.map((e) => e.id))).not.toContain('resurrected')
+    expect(await queued()).toEqual([])
+    expect(localStorage.getItem('waymark:handed')).toBeNull()
+  })
+
+  it('pagehide, then a failure answer (the page lived on, in the back-forward cache): the events are queued again', async () => {
+    const { c } = await five()
+    c.script.push('network')
+    hide('pagehide')
+    await advance(200)
     expect(await queued()).toHaveLength(4)
+    expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(2) // only the delivered chunk
+    localStorage.clear()
   })
 })
 

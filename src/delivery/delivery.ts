@@ -96,6 +96,29 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     d.post({ gone: ids })
   }
 
+  // What pagehide handed to the browser must not be sent again by the next page, but an
+  // IndexedDB delete issued as the page ends often does not land. localStorage is written at
+  // once, so the keys go there, and whichever tab delivers next deletes them from the queue.
+  const HANDED = `${d.namespace}:handed`
+  const handOver = (keys: QueueKey[]): void => {
+    try {
+      keys = [...handedKeys(), ...keys].slice(-MAX_EVENTS)
+      if (keys.length) localStorage.setItem(HANDED, JSON.stringify(keys))
+    } catch {
+      // No localStorage (some private modes): the next page sends them again, same ids.
+    }
+  }
+  const handedKeys = (): QueueKey[] => {
+    try {
+      const keys = JSON.parse(localStorage.getItem(HANDED) || '[]')
+      localStorage.removeItem(HANDED)
+      // Only queue keys: anything else under our name is not ours to delete.
+      return Array.isArray(keys) ? keys.filter((k) => Array.isArray(k) && k[0] === 'q' && typeof k[4] == 'string') : []
+    } catch {
+      return []
+    }
+  }
+
   const dropped = (n: number): void => {
     if (n) d.fail(`delivery queue full: dropped the ${n} oldest event${n > 1 ? 's' : ''}`)
   }
@@ -104,6 +127,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const once = async (): Promise<Result> => {
     let batch: Entry[]
     if (persisted()) {
+      const handed = handedKeys()
+      if (handed.length) await remove(handed)
       const q = await readQueue(storage)
       if (!q) return 'sent' // storage just failed: go round again, from memory
       await remove(q.dropped)
@@ -157,18 +182,40 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     }
   }
 
+  // Keepalive chunks sent on page hide and not answered yet.
+  const handed = new Set<Entry[]>()
+
   // The page may be going away: send what waits with keepalive requests, which outlive it.
-  // The events stay queued until a response says they arrived; if none comes, a later
-  // visit sends them again under the same ids.
+  // While the page is only hidden it may well come back, so the events stay queued until a
+  // response says they arrived. On pagehide it is leaving: the browser now carries those
+  // requests, so their events count as delivered (else the next page would send them all
+  // again). Should an answer still come, and say they failed (a page kept in the back-forward
+  // cache), they are queued again.
   const onHide = (e: Event): void => {
     if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !collect) return
     if (d.consent() != 'granted' || !online()) return
     for (const chunk of chunks(mine.filter((x) => !sending.has(x.id)))) {
       chunk.forEach((x) => sending.add(x.id))
+      handed.add(chunk)
       void send(collect, chunk, true).then((out) => {
         chunk.forEach((x) => sending.delete(x.id))
-        if (out.ok) void remove(chunk.map((x) => x.key))
+        const counted = !handed.delete(chunk) // pagehide counted it as delivered
+        if (out.ok) {
+          if (!counted) void remove(chunk.map((x) => x.key))
+        } else if (counted) {
+          const ids = new Set(chunk.map((x) => x.id))
+          handOver(handedKeys().filter((k) => !ids.has(k[4])))
+          mine.push(...chunk)
+          if (persisted()) chunk.forEach((x) => storage.set(x.key, x.text))
+          schedule(0)
+        }
       })
+    }
+    if (e.type == 'pagehide' && handed.size) {
+      const keys = [...handed].flat().map((x) => x.key)
+      handed.clear()
+      if (persisted()) handOver(keys)
+      void remove(keys)
     }
   }
 
@@ -196,7 +243,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     },
     flush: () => (started ? drain(true).then(() => {}) : Promise.resolve()),
     consent(state) {
-      if (state == 'denied') (mine = []), clearTimeout(timer), (due = Infinity)
+      if (state == 'denied') (mine = []), handedKeys(), clearTimeout(timer), (due = Infinity)
       if (state == 'granted' && storage.usable) for (const e of mine) storage.set(e.key, e.text)
       schedule(0)
     },
@@ -207,16 +254,20 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     start() {
       if (!collect || started) return
       started = true
-      target?.addEventListener('pagehide', onHide)
-      target?.addEventListener('visibilitychange', onHide)
+      // Capture, so this runs before the storage's own page-hide flush: the deletes of what
+      // pagehide hands to the browser then go in that same last transaction (or, for events
+      // not yet written, cancel their writes), instead of a second one the page may not live
+      // to finish.
+      target?.addEventListener('pagehide', onHide, true)
+      target?.addEventListener('visibilitychange', onHide, true)
       target?.addEventListener('online', onOnline)
       schedule(mine.length ? BATCH_MS : 1000) // what earlier visits left waits in the store
     },
     stop() {
       stopped = true
       clearTimeout(timer)
-      target?.removeEventListener('pagehide', onHide)
-      target?.removeEventListener('visibilitychange', onHide)
+      target?.removeEventListener('pagehide', onHide, true)
+      target?.removeEventListener('visibilitychange', onHide, true)
       target?.removeEventListener('online', onOnline)
     },
   }

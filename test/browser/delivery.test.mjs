@@ -72,6 +72,25 @@ describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () 
     expect(storedEvents('leaving')).toHaveLength(1)
   })
 
+  test('navigating between pages with Waymark sends each event once', async () => {
+    const runs = 5
+    for (let r = 0; r < runs; r++) {
+      const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS, path: `/__test/from-${r}` })
+      await page.evaluate((url) => {
+        window.waymark.track('hop', { r: 1 })
+        location.href = url // the next page has Waymark too, and the same queue
+      }, `${t.server.url}/__test/to-${r}`)
+      await page.waitForFunction(() => typeof window.waymark?.flush === 'function')
+      await page.evaluate(() => window.waymark.ready.then(() => window.waymark.flush()))
+      await page.close()
+    }
+    await until(() => storedEvents('hop').length >= runs)
+    const s = await stats()
+    expect(storedEvents('hop')).toHaveLength(runs)
+    console.log(`[delivery navigation] ${runs} navigations right after track: ${s.stored} stored, ${s.duplicates} duplicates`)
+    expect(s.duplicates).toBe(0)
+  })
+
   test('a collector that answers 500 three times, then 200, loses nothing', async () => {
     await control({ fail: 3, status: 500 })
     const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
