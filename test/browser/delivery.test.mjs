@@ -4,13 +4,10 @@
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { hasChromium, openTestPage, useBrowserSuite } from './harness.mjs'
+import { hasChromium, openTestPage, useBrowserSuite, until } from './harness.mjs'
 
 const ATTRS = { collect: '/collect', 'auto-page': 'false', namespace: 'delivery' }
 
-const until = async (check, ms = 20_000) => {
-  for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100))
-}
 
 describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () => {
   const t = useBrowserSuite()

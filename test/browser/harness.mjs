@@ -118,3 +118,8 @@ export function useBrowserSuite (contextOptions = {}) {
   afterEach(async () => { await t.context?.close() })
   return t
 }
+
+/** Polls `check` (sync or async) every 50 ms until it is truthy or `ms` have passed. */
+export async function until (check, ms = 20_000) {
+  for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50))
+}

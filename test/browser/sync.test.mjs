@@ -3,7 +3,7 @@
 // /__playbook can make fail, hang, serve garbage or serve another playbook.
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { hasChromium, openTestPage, reload, useBrowserSuite } from './harness.mjs'
+import { hasChromium, openTestPage, reload, useBrowserSuite, until } from './harness.mjs'
 
 const rule = (id) => ({ id, on: ['cart_viewed'], offer: { kind: 'headless', title: id } })
 const V1 = { version: '2026-11-24.1', rules: [rule('sync-v1')] }
@@ -24,9 +24,6 @@ const warnings = (page) => {
   const seen = []
   page.on('console', (m) => { if (m.type() === 'warning' && m.text().includes('waymark:')) seen.push(m.text()) })
   return seen
-}
-const until = async (check, ms = 10_000) => {
-  for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50))
 }
 
 describe.skipIf(!hasChromium())('playbook sync in Chromium', { timeout: 60_000 }, () => {
