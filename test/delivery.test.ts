@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LEASE_MS } from '../src/delivery/lease'
-import { MAX_EVENTS, MAX_PROPS_BYTES } from '../src/delivery/queue'
+import { MAX_EVENTS, MAX_PROPS_BYTES, utf8Bytes } from '../src/delivery/queue'
 import { KEEPALIVE_BYTES, retryAfter } from '../src/delivery/send'
 import type { WaymarkEvent, WaymarkOptions } from '../src/types'
 import { advance, countTransactions, flush, make, stored, until } from './helpers'
@@ -429,5 +429,11 @@ describe('a function collector', () => {
     expect(calls[1][1].sentAt).toBe(Date.now())
     expect(calls[0][0].map((e) => e.id)).toEqual(calls[1][0].map((e) => e.id))
     expect(wm.errors).toEqual(['waymark: collect failed (analytics not loaded yet); events stay queued, next try in 1 s'])
+  })
+})
+
+describe('utf8Bytes', () => {
+  it.each(['', 'plain ascii', 'Анна', '€50', 'emoji 🎉 and 𝄞', '\u0080\u07ff\u0800\uffff'])('counts %j as TextEncoder does', (s) => {
+    expect(utf8Bytes(s)).toBe(new TextEncoder().encode(s).length)
   })
 })

@@ -9,7 +9,7 @@ import { withLock } from '../lock'
 import type { Storage } from '../storage'
 import type { ConsentState, WaymarkEvent } from '../types'
 import { createLease } from './lease'
-import { batchOf, type Entry, MAX_EVENTS, overflow, type QueueKey, readQueue, toEntry } from './queue'
+import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, type QueueKey, readQueue, toEntry } from './queue'
 import { chunks, type Collector, send } from './send'
 
 /** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
@@ -55,6 +55,12 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // This tab's events not known to be delivered: the whole queue when it lives in memory
   // (pending consent, no IndexedDB), and what the page-hide requests carry either way.
   let mine: Entry[] = []
+  let mineBytes = 0
+  const keepMine = (list: Entry[]): void => {
+    mine = list
+    mineBytes = list.reduce((n, e) => n + e.bytes, 0)
+  }
+  let droppedInMemory = 0
   const sending = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity
@@ -88,7 +94,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     if (!keys.length) return
     const ids = keys.map((k) => k[4])
     const gone = new Set(ids)
-    mine = mine.filter((e) => !gone.has(e.id))
+    keepMine(mine.filter((e) => !gone.has(e.id)))
     if (persisted()) {
       keys.forEach((k) => storage.set(k, undefined))
       await storage.flush()
@@ -205,7 +211,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         } else if (counted) {
           const ids = new Set(chunk.map((x) => x.id))
           handOver(handedKeys().filter((k) => !ids.has(k[4])))
-          mine.push(...chunk)
+          keepMine([...mine, ...chunk])
           if (persisted()) chunk.forEach((x) => storage.set(x.key, x.text))
           schedule(0)
         }
@@ -231,25 +237,32 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (!collect || d.consent() == 'denied') return
       const entry = toEntry(event)
       mine.push(entry)
-      if (persisted()) storage.set(entry.key, entry.text)
-      // In memory the list is the queue, bounded like the stored one; when stored, it only
-      // feeds page-hide requests, and the stored queue is trimmed when it is read.
-      const drop = persisted() ? Math.max(0, mine.length - MAX_EVENTS) : overflow(mine.map((e) => e.bytes))
-      if (drop) {
-        if (!persisted()) dropped(drop)
-        mine.splice(0, drop)
+      mineBytes += entry.bytes
+      let drop = 0
+      if (persisted()) {
+        storage.set(entry.key, entry.text)
+        // The list only feeds page-hide requests here (the stored queue is trimmed when it is
+        // read): it is cut a hundred at a time, not one event per event.
+        if (mine.length > MAX_EVENTS + 100) for (; mine.length - drop > MAX_EVENTS; ) mineBytes -= mine[drop++].bytes
+      } else if (mine.length > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES) {
+        // In memory the list is the queue, bounded like the stored one; a burst of drops is
+        // reported once.
+        while (mine.length - drop > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES) mineBytes -= mine[drop++].bytes
+        if (!droppedInMemory) queueMicrotask(() => (dropped(droppedInMemory), (droppedInMemory = 0)))
+        droppedInMemory += drop
       }
+      if (drop) mine.splice(0, drop)
       schedule(mine.length - sending.size >= 20 ? 0 : BATCH_MS)
     },
     flush: () => (started ? drain(true).then(() => {}) : Promise.resolve()),
     consent(state) {
-      if (state == 'denied') (mine = []), handedKeys(), clearTimeout(timer), (due = Infinity)
+      if (state == 'denied') keepMine([]), handedKeys(), clearTimeout(timer), (due = Infinity)
       if (state == 'granted' && storage.usable) for (const e of mine) storage.set(e.key, e.text)
       schedule(0)
     },
     gone(ids) {
       const gone = new Set(ids)
-      mine = mine.filter((e) => !gone.has(e.id))
+      keepMine(mine.filter((e) => !gone.has(e.id)))
     },
     start() {
       if (!collect || started) return

@@ -32,11 +32,21 @@ export interface Entry {
   text: string
 }
 
-const encoder = /* @__PURE__ */ new TextEncoder()
 let seq = 0
 
-/** Bytes of a string in UTF-8, as it goes over the wire. */
-export const utf8Bytes = (s: string): number => encoder.encode(s).length
+/**
+ * Bytes of a string in UTF-8, as it goes over the wire. Counted, not encoded: this runs on
+ * every tracked event, and TextEncoder's allocation costs several times the whole count.
+ */
+export function utf8Bytes(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    // 2 bytes up to U+07FF, 3 above, 4 for a surrogate pair (2 code units, 2 extra bytes).
+    if (c > 0x7f) n += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2
+  }
+  return n
+}
 
 /** Serialises an event for the queue. */
 export function toEntry(e: WaymarkEvent): Entry {
