@@ -325,6 +325,18 @@ describe('delivery and consent', () => {
     expect(c.names()).toEqual(['session_start', 'x'])
   })
 
+  it('pending: the memory queue keeps the newest 1,000 events, and a burst of drops is reported once', async () => {
+    const c = fakeCollector()
+    const wm = await started({ consent: 'pending' })
+    for (let i = 0; i < MAX_EVENTS + 100; i++) wm.track('x', { i }) // + session_start
+    await flush()
+    expect(wm.errors).toEqual(['waymark: delivery queue full: dropped the 101 oldest events'])
+    wm.consent('granted')
+    await wm.flush()
+    const props = c.requests.flatMap((r) => r.body.events.map((e) => e.props.i))
+    expect(props).toEqual([...Array(MAX_EVENTS).keys()].map((i) => i + 100))
+  })
+
   it('denied clears the queue and sends nothing', async () => {
     const c = fakeCollector('network')
     const wm = await started()
