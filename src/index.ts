@@ -6,6 +6,6 @@ export type { CompiledCondition } from './rules/condition'
 export type { ValidationResult } from './playbook/validate'
 export type {
   Condition, ConsentState, EventType, Explanation, Greeting, Journey, Json, Offer, OfferCta, OfferSpec, Order,
-  OrderStatus, PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
+  OrderChange, OrderError, OrderStatus, PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
   WaymarkEventMap, WaymarkOptions,
 } from './types'

@@ -201,13 +201,26 @@ export interface StageChange {
   event: string
 }
 
+/** Payload of `on('order')`: an order that reached a new status (or was first seen). */
+export interface OrderChange {
+  order: Order
+  /** The status before, or null the first time this visitor's device sees the order. */
+  previous: OrderStatus | null
+}
+
+/** Why `order(id)` could not give an order: `status` 404 for an unknown order. */
+export interface OrderError extends Error {
+  /** The HTTP status when the source is a URL, else undefined. */
+  status?: number
+}
+
 /** Listener payloads per event type of `on()`. */
 export interface WaymarkEventMap {
   event: WaymarkEvent
   stage: StageChange
   error: Error
   offer: Offer
-  order: unknown
+  order: OrderChange
   /** A new playbook was put in force: its `version`, and whether it came `inline`, from the
    *  device's `cache`, from the `network`, or from another `tab` that fetched it. */
   playbook: { version: string | null; from: 'inline' | 'cache' | 'network' | 'tab' }
@@ -243,6 +256,27 @@ export interface Waymark {
   refresh(): Promise<void>
   /** Delivers queued events now. Resolves when the queue is drained or an attempt failed; never rejects. */
   flush(): Promise<void>
+  /**
+   * The order's current status: the device's copy at once when there is one (refreshed in
+   * the background; changes arrive through `on('order')`), else fetched from `orders`.
+   * Rejects with an {@link OrderError} (`status` 404 for an unknown order) when there is
+   * neither, and is reported through `on('error')` only for failures other than 404.
+   */
+  order(id: string): Promise<Order>
+  /**
+   * Keeps an order current while something shows it: polls the `orders` source with backoff,
+   * pauses while the tab is hidden, stops at a final status (delivered, cancelled, returned).
+   * Changes arrive through `on('order')`. Returns the function that stops watching.
+   */
+  watchOrder(id: string): () => void
+  /** The locale in use (the `locale` option, else the browser's). */
+  readonly locale: string
+  /**
+   * A text for `key` in the visitor's locale, from the playbook's `texts` (exact tag, then
+   * language) or the built-in ones, with `{name}` placeholders filled from `params`; undefined
+   * when no table has it. Plain text, never markup.
+   */
+  text(key: string, params?: Record<string, string | number>): string | undefined
   on<K extends keyof WaymarkEventMap>(type: K, listener: (payload: WaymarkEventMap[K]) => void): () => void
   destroy(): void
 }
