@@ -41,6 +41,20 @@ export function fill(template: string, lookup: (path: string) => unknown): strin
   })
 }
 
+/**
+ * A text for `key` with `{name}` placeholders filled from `params` (a missing one leaves its
+ * fallback, or nothing), or undefined when no table has the key. Plain text.
+ */
+export function textFor(
+  key: string,
+  locale: string,
+  texts: Playbook['texts'],
+  params?: Record<string, string | number>,
+): string | undefined {
+  const template = lookupText(key, locale, texts)
+  return template === undefined ? undefined : fill(template, (p) => params && params[p])
+}
+
 /** Part of the day by local hour: morning 5–11, afternoon 12–16, evening 17–22, night. */
 export const partOfDay = (hour: number): PartOfDay =>
   hour >= 5 && hour < 12 ? 'morning' : hour >= 12 && hour < 17 ? 'afternoon' : hour >= 17 && hour < 23 ? 'evening' : 'night'

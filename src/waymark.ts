@@ -12,7 +12,8 @@ import type { CacheRecord } from './playbook/fetch'
 import { createSync, type PlaybookOrigin } from './playbook/sync'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
-import { greetingFor } from './texts'
+import { createOrders } from './orders'
+import { greetingFor, textFor } from './texts'
 import type { ConsentState, EventType, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
 import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
 
@@ -101,14 +102,15 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   // Every journey event goes through here: session, count, stage, listeners, then rules
   // (offer events count and move stages but trigger no rules, so offers cannot cascade).
-  const record = (type: EventType, name: string, props: Props = {}): WaymarkEvent => {
+  // An event may trigger under another name: an `order_status` event is `order:<status>`.
+  const record = (type: EventType, name: string, props: Props = {}, trigger = name): WaymarkEvent => {
     const now = Date.now()
     if (type !== 'session' && type !== 'stage') {
       if (touch(state, now)) record('session', 'session_start')
       state.sessionEvents++
     }
     const before = state.journey.stage
-    const entered = type === 'stage' ? null : step(state.journey, stages, name, () => context(props, now, name), now)
+    const entered = type === 'stage' ? null : step(state.journey, stages, trigger, () => context(props, now, trigger), now)
     save()
     const event: WaymarkEvent = {
       id: uuid(), type, name, props, at: now,
@@ -117,9 +119,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     log(type, name, event)
     delivery.push(event)
     events.emit('event', event)
-    if (type !== 'offer') offers.run(name, props, now)
+    if (type !== 'offer') offers.run(trigger, props, now)
     if (entered) {
-      const change = { stage: entered, previous: before, cycle: state.journey.cycle, at: now, event: name }
+      const change = { stage: entered, previous: before, cycle: state.journey.cycle, at: now, event: trigger }
       log('stage', change)
       events.emit('stage', change)
       record('stage', `stage:${entered}`, { previous: before, cycle: change.cycle })
@@ -132,6 +134,21 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     context,
     record: (name, props) => (destroyed ? undefined : record('offer', name, props)),
     emit: (offer) => events.emit('offer', offer),
+    log,
+  })
+
+  // A status this device had not seen: announced, recorded, and a trigger for stages and rules.
+  const orders = createOrders({
+    source: o.orders,
+    storage,
+    consent: () => consent,
+    changed: (change) => {
+      if (destroyed) return
+      events.emit('order', change)
+      const { id, status } = change.order
+      api(record)('order', 'order_status', { order: id, status, previous: change.previous }, `order:${status}`)
+    },
+    fail,
     log,
   })
 
@@ -240,6 +257,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     reset: api(() => {
       state = freshVisitor(Date.now())
       offers.reset()
+      orders.forget()
       record('session', 'session_start')
     }),
     consent(next: ConsentState) {
@@ -250,6 +268,15 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     profile: () => profileOf(state),
     journey: () => journeyOf(state),
     greeting: () => greetingFor(state.visits > 1, state.traits, o.locale, texts, Date.now()),
+    order: (id) => ready.then(() => orders.get(id)),
+    watchOrder(id) {
+      let stop: (() => void) | undefined
+      let stopped = false
+      void ready.then(() => stopped || destroyed || (stop = orders.watch(id)))
+      return () => void ((stopped = true), stop && stop())
+    },
+    locale: o.locale,
+    text: (key, params) => textFor(key, o.locale, texts, params),
     explain: (ruleId) => offers.explain(ruleId),
     refresh: () => ready.then(() => sync.refresh()),
     flush: () => ready.then(() => delivery.flush()),
@@ -260,6 +287,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       stopNavigation()
       sync.stop()
       delivery.stop()
+      orders.stop()
       void storage.close()
       channel.close()
       events.clear()

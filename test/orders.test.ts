@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { MAX_POLL_MS, POLL_MS } from '../src/orders'
+import type { Offer, Order, OrderChange, OrderError, WaymarkEvent, WaymarkOptions } from '../src/types'
+import { advance, flush, make, stored } from './helpers'
+
+/** An orders API: the status per id is switchable; every request is recorded. */
+function fakeOrders(statuses: Record<string, string>) {
+  const api = { statuses, requests: [] as string[], hang: false, status: 200 }
+  vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
+    api.requests.push(url)
+    if (api.hang) return new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))))
+    if (api.status !== 200) return new Response('down', { status: api.status })
+    const id = decodeURIComponent(url.split('/').pop()!)
+    if (!(id in api.statuses)) return new Response('{"error":"not found"}', { status: 404 })
+    return Response.json({ id, status: api.statuses[id], eta: '2026-11-27T12:00:00Z', carrier: 'Demo Post' })
+  }))
+  return api
+}
+
+async function started(options: WaymarkOptions = {}) {
+  const wm = make({ orders: '/api/orders/{id}', ...options })
+  const changes: OrderChange[] = []
+  const events: WaymarkEvent[] = []
+  wm.on('order', (c) => changes.push(c))
+  wm.on('event', (e) => events.push(e))
+  await wm.ready
+  return { wm, changes, events }
+}
+
+const storedOrders = async () => Object.keys(await stored()).filter((k) => k.startsWith('order,'))
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('order(id)', () => {
+  it('fetches from the URL template, stores a copy, and announces the status it had not seen', async () => {
+    const api = fakeOrders({ 'A 1/2': 'shipped' })
+    const { wm, changes, events } = await started()
+    const order = await wm.order('A 1/2')
+    expect(api.requests).toEqual(['/api/orders/A%201%2F2'])
+    expect(order).toEqual({ id: 'A 1/2', status: 'shipped', eta: '2026-11-27T12:00:00Z', carrier: 'Demo Post' })
+    expect(changes).toEqual([{ order, previous: null }])
+    expect(events.find((e) => e.name === 'order_status')).toMatchObject({ type: 'order', props: { order: 'A 1/2', status: 'shipped', previous: null } })
+    expect(wm.journey().counts['order:shipped']).toBe(1)
+    await advance(200)
+    expect(await storedOrders()).toEqual(['order,A 1/2'])
+  })
+
+  it('resolves at once with the device copy on the next visit, then announces a newer status', async () => {
+    const api = fakeOrders({ 'A-1': 'shipped' })
+    await (await started()).wm.order('A-1')
+    await advance(200)
+    api.statuses['A-1'] = 'out_for_delivery'
+    api.hang = true
+    const { wm, changes } = await started()
+    expect(await wm.order('A-1')).toMatchObject({ status: 'shipped' }) // while the request hangs
+    api.hang = false
+    await wm.order('A-1')
+    await advance(10_000)
+    expect(changes).toEqual([])
+    await wm.order('A-1') // the hung request timed out; this one goes through
+    await flush()
+    expect(changes).toEqual([{ order: expect.objectContaining({ status: 'out_for_delivery' }), previous: 'shipped' }])
+  })
+
+  it('rejects an unknown order with status 404 without reporting it, and reports other failures', async () => {
+    const api = fakeOrders({})
+    const { wm } = await started()
+    const missing = await wm.order('nope').catch((e: OrderError) => e)
+    expect(missing).toMatchObject({ name: 'OrderError', status: 404, message: 'waymark: order "nope" not found' })
+    expect(wm.errors).toEqual([])
+    api.status = 503
+    const down = await wm.order('nope').catch((e: OrderError) => e)
+    expect(down).toMatchObject({ status: 503 })
+    expect(wm.errors).toEqual(['waymark: order "nope": HTTP 503'])
+  })
+
+  it('refuses an answer that is not an order, and a bad id', async () => {
+    fakeOrders({ 'A-1': 'lost' })
+    const { wm } = await started()
+    await expect(wm.order('A-1')).rejects.toThrow('order "A-1": the orders source answered status "lost", not an order')
+    await expect(wm.order('' as string)).rejects.toThrow('order: id must be a string of 1 to 200 characters')
+    expect(wm.errors).toHaveLength(2)
+  })
+
+  it('gives up on a source that does not answer within 10 s', async () => {
+    const api = fakeOrders({ 'A-1': 'paid' })
+    api.hang = true
+    const { wm } = await started()
+    const result = wm.order('A-1').catch((e: Error) => e.message)
+    await advance(11_000)
+    expect(await result).toBe('waymark: order "A-1": no answer within 10 s')
+  })
+
+  it('takes a function source (any backend)', async () => {
+    const source = vi.fn(async (id: string) => ({ id, status: 'packed' }) as Order)
+    const { wm, changes } = await started({ orders: source })
+    expect(await wm.order('B-7')).toEqual({ id: 'B-7', status: 'packed' })
+    expect(source).toHaveBeenCalledWith('B-7')
+    expect(changes).toHaveLength(1)
+  })
+
+  it('order:<status> triggers rules (post-purchase offers) and order:delivered moves the journey to enjoy', async () => {
+    fakeOrders({ 'A-1': 'delivered' })
+    const { wm } = await started({
+      playbook: { rules: [{ id: 'review', on: ['order:delivered'], if: { 'order.status': 'delivered' }, offer: { kind: 'toast', title: 'How is it?' } }] },
+    })
+    const offers: Offer[] = []
+    wm.on('offer', (o) => offers.push(o))
+    await wm.order('A-1')
+    expect(offers.map((o) => [o.rule, o.trigger])).toEqual([['review', 'order:delivered']])
+    expect(wm.journey().stage).toBe('enjoy')
+  })
+})
+
+describe('watchOrder(id)', () => {
+  it('polls with backoff while nothing changes, back to 15 s on a change, and stops at a final status', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5) // no jitter
+    const api = fakeOrders({ 'A-1': 'paid' })
+    const { wm, changes } = await started()
+    const stop = wm.watchOrder('A-1')
+    await advance(0)
+    expect(api.requests).toHaveLength(1)
+    await advance(POLL_MS)
+    expect(api.requests).toHaveLength(2) // unchanged: next in 30 s
+    await advance(2 * POLL_MS - 1000)
+    expect(api.requests).toHaveLength(2)
+    api.statuses['A-1'] = 'shipped'
+    await advance(1000)
+    expect(api.requests).toHaveLength(3)
+    api.statuses['A-1'] = 'delivered'
+    await advance(POLL_MS) // changed: back to 15 s
+    expect(changes.map((c) => c.order.status)).toEqual(['paid', 'shipped', 'delivered'])
+    await advance(10 * MAX_POLL_MS, 5000)
+    expect(api.requests).toHaveLength(4) // delivered is final
+    stop()
+  })
+
+  it('pauses while the tab is hidden and polls again when it is shown', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    let state = 'visible'
+    vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => state as DocumentVisibilityState)
+    const api = fakeOrders({ 'A-1': 'paid' })
+    const { wm } = await started()
+    wm.watchOrder('A-1')
+    await advance(0)
+    state = 'hidden'
+    await advance(10 * POLL_MS, 1000)
+    expect(api.requests).toHaveLength(1)
+    state = 'visible'
+    document.dispatchEvent(new Event('visibilitychange'))
+    await flush()
+    expect(api.requests).toHaveLength(2)
+  })
+
+  it('shares one poller between watchers, and stops when the last one stops', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    const api = fakeOrders({ 'A-1': 'paid' })
+    const { wm } = await started()
+    const stopA = wm.watchOrder('A-1')
+    const stopB = wm.watchOrder('A-1')
+    await advance(0)
+    expect(api.requests).toHaveLength(1)
+    stopA()
+    stopA()
+    await advance(POLL_MS)
+    expect(api.requests).toHaveLength(2)
+    stopB()
+    await advance(MAX_POLL_MS * 2, 5000)
+    expect(api.requests).toHaveLength(2)
+  })
+})
+
+describe('orders and privacy', () => {
+  it('reset() forgets the orders on the device', async () => {
+    fakeOrders({ 'A-1': 'paid' })
+    const { wm } = await started()
+    await wm.order('A-1')
+    await advance(200)
+    expect(await storedOrders()).toHaveLength(1)
+    wm.reset()
+    await advance(200)
+    expect(await storedOrders()).toEqual([])
+  })
+
+  it('stores no copy while consent is pending', async () => {
+    fakeOrders({ 'A-1': 'paid' })
+    const { wm } = await started({ consent: 'pending' })
+    await wm.order('A-1')
+    await advance(200)
+    expect(await stored()).toEqual({})
+  })
+})
+
+describe('text(key, params) and locale', () => {
+  it('looks a text up in the playbook, then the built-in texts, filling placeholders', async () => {
+    const { wm } = await started({ locale: 'ru-RU', playbook: { texts: { ru: { 'order.eta': 'Привезём {date}' } } } })
+    expect(wm.locale).toBe('ru-RU')
+    expect(wm.text('order.eta', { date: '27 ноября' })).toBe('Привезём 27 ноября')
+    expect(wm.text('greeting.returning', { name: 'Анна' })).toBe('С возвращением, Анна!')
+    expect(wm.text('no.such.key')).toBeUndefined()
+  })
+})
