@@ -12,6 +12,8 @@
 //   POST /__collect          { fail?: n, status?: 500, retryAfter?: seconds, resetStats?: true }: the next n
 //                            requests get that status (with Retry-After), for demos and tests
 //   GET  /api/orders/{id}    a fake order that moves one step every 20 s since first asked for
+//   POST /__orders           { id, status }: pins an order to a status (null: back to the clock), for demos and tests
+//   GET  /waymark.css        the elements' stylesheet from dist/ (for browsers without constructable stylesheets)
 //
 // Run: `node examples/server/server.mjs` (PORT=0 picks a free port), or import startServer().
 import { createServer } from 'node:http'
@@ -50,6 +52,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
   const playbookFile = join(root, 'examples', 'server', 'playbook.json')
   const dataFile = join(dataDir ?? join(root, 'examples', 'server', 'data'), 'events.jsonl')
   const orderSeen = new Map() // order id -> when the server first saw it
+  const orderPinned = new Map() // order id -> a status set through /__orders
   let seenIds = null // event ids already written, loaded lazily from events.jsonl
   let writing = Promise.resolve() // serialises appends so dedupe stays exact
   // The playbook endpoint's behaviour, switchable through /__playbook.
@@ -91,7 +94,8 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
 
     if (path === '/playbook.json') return servePlaybook(req, res)
-    if (path === '/waymark.iife.js' || path === '/waymark.iife.js.map') {
+    if (path === '/__orders' && req.method === 'POST') return controlOrders(req, res)
+    if (path === '/waymark.iife.js' || path === '/waymark.iife.js.map' || path === '/waymark.css') {
       return serveFile(res, join(distDir, path.slice(1)), req)
     }
     const order = /^\/api\/orders\/([A-Za-z0-9_-]{1,64})$/.exec(path)
@@ -189,16 +193,29 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     send(res, 204, null)
   }
 
+  async function controlOrders(req, res) {
+    let body
+    try { body = JSON.parse(await readBody(req)) } catch { body = null }
+    const statuses = [...ORDER_STEPS, 'cancelled', 'returned']
+    if (!body || typeof body.id !== 'string' || !(body.status === null || statuses.includes(body.status))) {
+      return send(res, 400, `Expected JSON { id, status: ${statuses.join('|')}|null }`)
+    }
+    if (body.status === null) orderPinned.delete(body.id)
+    else orderPinned.set(body.id, body.status)
+    send(res, 204, null)
+  }
+
   function sendOrder(res, id, req) {
     if (id === 'A-404') return send(res, 404, JSON.stringify({ error: 'order not found' }), { 'Content-Type': TYPES['.json'] })
     const now = Date.now()
     if (!orderSeen.has(id)) orderSeen.set(id, now)
     const since = orderSeen.get(id)
-    const step = Math.min(ORDER_STEPS.length - 1, Math.floor((now - since) / STEP_MS))
+    const pinned = orderPinned.get(id)
+    const step = pinned ? Math.max(0, ORDER_STEPS.indexOf(pinned)) : Math.min(ORDER_STEPS.length - 1, Math.floor((now - since) / STEP_MS))
     const delivered = step === ORDER_STEPS.length - 1
     const result = {
       id,
-      status: ORDER_STEPS[step],
+      status: pinned ?? ORDER_STEPS[step],
       updatedAt: new Date(since + step * STEP_MS).toISOString(),
       eta: new Date(since + (ORDER_STEPS.length - 1) * STEP_MS).toISOString(),
       carrier: step >= 3 ? 'Demo Post' : undefined,

@@ -144,6 +144,18 @@ describe('example server', { timeout: 30_000 }, () => {
     expect(missing.status).toBe(404)
   })
 
+  test('/__orders pins an order to a status, and null gives it back to the clock', async () => {
+    const pin = (body) => fetch(server.url + '/__orders', { method: 'POST', body: JSON.stringify(body) })
+    const status = async (id) => (await (await fetch(`${server.url}/api/orders/${id}`)).json()).status
+    expect((await pin({ id: 'P-1', status: 'out_for_delivery' })).status).toBe(204)
+    expect(await status('P-1')).toBe('out_for_delivery')
+    expect((await pin({ id: 'P-1', status: 'cancelled' })).status).toBe(204)
+    expect(await status('P-1')).toBe('cancelled')
+    expect((await pin({ id: 'P-1', status: null })).status).toBe(204)
+    expect(await status('P-1')).toBe('placed')
+    expect((await pin({ id: 'P-1', status: 'lost' })).status).toBe(400)
+  })
+
   test('`node examples/server/server.mjs` starts and prints its URL', async () => {
     const child = spawn(process.execPath, ['examples/server/server.mjs'], { cwd: ROOT, env: { ...process.env, PORT: '0' } })
     try {
