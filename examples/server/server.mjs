@@ -87,6 +87,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
       if (req.method === 'POST') return controlCollect(req, res)
       return send(res, 200, JSON.stringify(col), { 'Content-Type': TYPES['.json'] })
     }
+    if (path === '/__orders' && req.method === 'POST') return controlOrders(req, res)
     if (path === '/collect') {
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed', { Allow: 'POST' })
       return collect(req, res)
@@ -94,7 +95,6 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
 
     if (path === '/playbook.json') return servePlaybook(req, res)
-    if (path === '/__orders' && req.method === 'POST') return controlOrders(req, res)
     if (path === '/waymark.iife.js' || path === '/waymark.iife.js.map' || path === '/waymark.css') {
       return serveFile(res, join(distDir, path.slice(1)), req)
     }
