@@ -2,7 +2,8 @@ import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
-import { chmodSync } from 'node:fs'
+import { chmodSync, readFileSync } from 'node:fs'
+import { dirname, resolve as resolvePath } from 'node:path'
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false })
 
@@ -16,6 +17,41 @@ const executable = () => ({
     chmodSync(options.file, 0o755)
   },
 })
+
+// Enough for our own stylesheet: comments and whitespace go. Spaces around `+` and before `:`
+// stay (calc(), descendant pseudo-classes).
+const minifyCss = (css) =>
+  css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>])\s*/g, '$1')
+    .replace(/:\s+/g, ':')
+    .replace(/;}/g, '}')
+    .replace(/([\s:(,-])0\.(\d)/g, '$1.$2')
+    .trim()
+
+// `import css from './x.css?raw'` gives the minified stylesheet as a string (as Vite does in
+// the tests); with `emit`, the same CSS is written as dist/waymark.css for pages whose browser
+// lacks constructable stylesheets.
+const rawCss = ({ emit = false } = {}) => {
+  let css = ''
+  return {
+    name: 'raw-css',
+    resolveId(source, importer) {
+      if (source.endsWith('.css?raw') && importer) return '\0raw-css:' + resolvePath(dirname(importer), source.slice(0, -4))
+    },
+    load(id) {
+      if (!id.startsWith('\0raw-css:')) return
+      const file = id.slice('\0raw-css:'.length)
+      this.addWatchFile(file)
+      css = minifyCss(readFileSync(file, 'utf8'))
+      return `export default ${JSON.stringify(css)}`
+    },
+    generateBundle(options) {
+      if (emit && css && options.format === 'es') this.emitFile({ type: 'asset', fileName: 'waymark.css', source: css })
+    },
+  }
+}
 
 // Property names starting with "_" are internal and may be mangled in the script tag.
 const minify = () =>
@@ -32,11 +68,20 @@ export default [
     ],
     plugins: [ts()],
   },
-  // Script tag: everything in one minified file that starts itself.
+  // npm: the elements, apart from the core (they need only its types and `fill`).
+  {
+    input: 'src/elements/index.ts',
+    output: [
+      { file: 'dist/elements.js', format: 'es', sourcemap: true },
+      { file: 'dist/elements.cjs', format: 'cjs', sourcemap: true },
+    ],
+    plugins: [rawCss({ emit: true }), ts()],
+  },
+  // Script tag: everything in one minified file that starts itself, elements included.
   {
     input: 'src/script-tag.ts',
     output: { file: 'dist/waymark.iife.js', format: 'iife', sourcemap: true },
-    plugins: [resolve(), ts(), minify()],
+    plugins: [rawCss(), resolve(), ts(), minify()],
   },
   // The `waymark` bin for Node: one readable ESM file, Node's builtins left as imports.
   {
@@ -49,6 +94,11 @@ export default [
   {
     input: 'src/index.ts',
     output: [{ file: 'dist/index.d.ts' }, { file: 'dist/index.d.cts' }],
+    plugins: [dts()],
+  },
+  {
+    input: 'src/elements/index.ts',
+    output: [{ file: 'dist/elements.d.ts' }, { file: 'dist/elements.d.cts' }],
     plugins: [dts()],
   },
 ]

@@ -3,6 +3,7 @@
  * `data-*` attributes, replaces the stub `window.waymark` with a live, callable instance,
  * and replays the calls the stub queued, in order.
  */
+import { defineElements } from './elements/index'
 import { compileCondition } from './rules/condition'
 import type { Waymark, WaymarkOptions } from './types'
 import { createWaymark } from './waymark'
@@ -45,8 +46,14 @@ export function startFromScriptTag(w: Window & { waymark?: Stub }, script: HTMLS
     const fn = (wm as unknown as Record<string, unknown>)[method as string]
     if (typeof fn === 'function' && method !== 'ready') return fn(...args)
     console.warn(`waymark: unknown method ${JSON.stringify(method)}`)
-  }, wm, { createWaymark, compileCondition })
+  }, wm, { createWaymark, compileCondition, defineElements })
   w.waymark = live
+  // The script tag always renders: elements and overlay offers, before the queued calls can fire any.
+  try {
+    defineElements(wm, script && script.src ? { stylesheet: new URL('waymark.css', script.src).href } : {})
+  } catch (e) {
+    console.error(e) // never break the page over its looks
+  }
   for (const args of (stub && stub.q) || []) live(...Array.from(args))
   return live
 }

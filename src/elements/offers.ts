@@ -1,0 +1,26 @@
+/** Renders an instance's offers: overlays in `<waymark-overlay>`, inline ones in slots. */
+import type { Offer, Waymark } from '../types'
+import { page, type OverlayHost } from './shared'
+import { refreshSlots } from './slot'
+
+/** Shows an overlay offer in the page's overlay host, creating the host on first use. */
+function showOverlay(offer: Offer, wm: Waymark): void {
+  // A script in <head> can fire an offer before there is a body to show it in.
+  if (!document.body) return void document.addEventListener('DOMContentLoaded', () => showOverlay(offer, wm), { once: true })
+  const state = page()
+  const host = (state.overlay ||= document.createElement('waymark-overlay') as OverlayHost)
+  if (!host.isConnected) document.body.append(host)
+  host.show(offer, wm)
+}
+
+/** Starts rendering `wm`'s offers; returns the function that stops it. Headless offers are left to the page. */
+export function startOffers(wm: Waymark): () => void {
+  return wm.on('offer', (offer) => {
+    const kind = offer.kind
+    if (kind === 'banner' || kind === 'toast' || kind === 'modal') showOverlay(offer, wm)
+    else if (kind === 'inline' && typeof offer.placement === 'string') {
+      page().inline.set(offer.placement, { offer, wm })
+      refreshSlots(offer.placement)
+    }
+  })
+}
