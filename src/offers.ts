@@ -38,6 +38,9 @@ export function createOffers(deps: OfferDeps): Offers {
   let seq = 0
   // The latest props of each trigger a rule listens to, so explain() can replay it.
   const last = new Map<string, [seq: number, props: Props]>()
+  // A first visit's first events happen before its playbook has arrived (decisions never
+  // wait for it): they are decided when it does, so a welcome offer still shows.
+  let early: Array<[string, Props]> | null = []
 
   const env = (now: number): DecisionEnv => {
     const s = deps.state()
@@ -67,8 +70,12 @@ export function createOffers(deps: OfferDeps): Offers {
   return {
     use(rules, groups) {
       index = indexRules(rules, groups)
+      const waited = early
+      early = null
+      if (waited) for (const [trigger, props] of waited) this.run(trigger, props, Date.now())
     },
     run(trigger, props, now) {
+      if (early && early.length < 20) early.push([trigger, props])
       if (!index.byTrigger.has(trigger)) return
       last.set(trigger, [++seq, props])
       const e = env(now)

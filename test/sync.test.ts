@@ -184,6 +184,19 @@ describe('playbook sync from a URL', () => {
     ])
   })
 
+  it("decides a first visit's first events when its playbook arrives, so a welcome offer still shows", async () => {
+    fakeServer({ version: '1', rules: [{ id: 'welcome', on: ['page'], offer: { kind: 'headless', title: 'Welcome' } }] })
+    const wm = make({ playbook: URL_SRC, autoPage: true })
+    const offers: Offer[] = []
+    wm.on('offer', (o) => offers.push(o))
+    await wm.ready
+    expect(offers).toEqual([]) // the page view happened; no rules yet
+    await advance(0)
+    expect(offers.map((o) => [o.rule, o.trigger])).toEqual([['welcome', 'page']])
+    wm.page()
+    expect(offers).toHaveLength(2) // from then on, decided at once
+  })
+
   it('reports a playbook URL that does not parse instead of throwing', async () => {
     fakeServer()
     const { wm, applied } = await started({ playbook: 'http://[bad' })
