@@ -209,3 +209,14 @@ describe('conditionErrors', () => {
     expect(conditionErrors(throwing, 'r')).toEqual(['r: condition is not readable JSON'])
   })
 })
+
+describe('pathological regexes', () => {
+  it('fail closed in compileCondition too, so (a+)+$ never backtracks on page input', () => {
+    const check = compileCondition({ 'event.q': { $regex: '(a+)+$' } })
+    const started = performance.now()
+    expect(check({ event: { q: 'a'.repeat(5000) + '!' } })).toBe(false)
+    expect(check({ event: { q: 'aaa' } })).toBe(false) // even where it would match: the rule is broken
+    expect(performance.now() - started).toBeLessThan(1000) // not a benchmark: without the check this never ends
+    expect(compileCondition({ 'event.q': { $regex: '^a+$' } })({ event: { q: 'aaa' } })).toBe(true)
+  })
+})

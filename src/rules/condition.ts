@@ -9,6 +9,7 @@
  */
 
 import { isObj } from '../is'
+import { pathological } from './regex'
 
 /** A compiled condition: `true` when the context matches. Never throws. */
 export type CompiledCondition = (context: unknown) => boolean
@@ -92,7 +93,9 @@ const allOf =
 const regex =
   (flags?: string): Op =>
   (e) => {
-    if (typeof e != 'string') return no
+    // A pattern with nested quantifiers can backtrack for seconds even on the capped input:
+    // it fails closed here too, not only in validatePlaybook.
+    if (typeof e != 'string' || pathological(e)) return no
     try {
       const r = new RegExp(e, flags) // once per closure; nothing is cached globally
       return (a) => r.test((a + '').slice(0, MAX_REGEX_INPUT))
