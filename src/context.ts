@@ -36,7 +36,7 @@ export function buildContext(
     visit: {
       count: s.visits,
       returning: s.visits > 1,
-      daysSinceLast: s.previousSeen === null ? null : Math.floor((now - s.previousSeen) / DAY_MS),
+      daysSinceLast: s.previousSeen === null ? null : Math.max(0, Math.floor((now - s.previousSeen) / DAY_MS)),
     },
     session: { id: s.sessionId, count: s.sessionEvents },
     journey: { ...s.journey, stages: s.journey.stages.map((e) => e.id) },

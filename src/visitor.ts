@@ -44,15 +44,20 @@ export function freshVisitor(now: number): VisitorState {
  * went idle for 30 minutes); a reload inside the window continues the same visit.
  */
 export function touch(state: VisitorState, now: number): boolean {
-  const idle = now - state.lastSeen > SESSION_IDLE_MS
+  // A clock set back by more than a visit's idle time (a corrected device clock, a user
+  // changing the date) leaves the real idle time unknowable: that counts as a new visit, on
+  // the new clock. Otherwise the visit would last until real time caught up, days later.
+  const jumpedBack = state.lastSeen - now > SESSION_IDLE_MS
+  const idle = jumpedBack || now - state.lastSeen > SESSION_IDLE_MS
   if (idle) {
     state.visits++
-    state.previousSeen = state.lastSeen
+    state.previousSeen = Math.min(state.lastSeen, now)
     state.sessionId = uuid()
     state.sessionEvents = 0
   }
-  // A clock set back must not make lastSeen go backwards and extend the session forever.
-  state.lastSeen = Math.max(now, state.lastSeen)
+  // Small corrections (NTP's seconds) keep the visit and never move lastSeen back.
+  state.lastSeen = jumpedBack ? now : Math.max(now, state.lastSeen)
+  state.firstSeen = Math.min(state.firstSeen, state.lastSeen)
   return idle
 }
 

@@ -156,6 +156,18 @@ describe('delivery to a URL', () => {
     expect(await queued()).toEqual([])
   })
 
+  it('a device clock set back 2 days after a failure does not postpone the retry', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector(503)
+    const wm = await started()
+    await wm.flush()
+    vi.setSystemTime(Date.now() - 2 * 864e5)
+    wm.track('after_the_change')
+    await advance(1000)
+    expect(c.requests.map((r) => r.status)).toEqual([503, 200])
+    expect(c.names()).toContain('after_the_change')
+  })
+
   it('halves the batch when the collector answers 413', async () => {
     const c = fakeCollector(413)
     const wm = await started()
@@ -272,6 +284,15 @@ describe('the queue across reloads, tabs and limits', () => {
     await flush()
     expect(c.requests).toHaveLength(sent) // neither tab had anything left to send
     expect(c.delivered()).toHaveLength(new Set(c.delivered()).size)
+  })
+
+  it('a lease stamped on a clock since set back 2 days counts as expired', async () => {
+    const c = fakeCollector()
+    const { createStore, set } = await import('idb-keyval')
+    await set('deliver-lease', { tab: 'other', until: Date.now() + 2 * 864e5 }, createStore('waymark', 'state'))
+    const wm = await started()
+    await wm.flush()
+    expect(c.names()).toEqual(['session_start'])
   })
 
   it('drops the oldest events beyond 1,000 and says how many', async () => {

@@ -184,6 +184,29 @@ describe('offers', () => {
     ])
   })
 
+  it('keeps caps and the schedule sane when the device clock jumps 2 days either way', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const start = new Date('2026-11-20T12:00:00').getTime()
+    vi.setSystemTime(start)
+    const capped: Rule = { id: 'capped', on: ['x'], offer: { kind: 'headless' }, cap: { day: 1, total: 3 }, until: '2026-11-21T00:00:00' }
+    const { wm, offers } = await started(withRules(capped))
+    wm.track('x')
+    wm.track('x')
+    expect(offers).toHaveLength(1) // once a day
+    vi.setSystemTime(start - 2 * 864e5)
+    wm.track('x')
+    expect(offers).toHaveLength(2) // another calendar day on the device: a new day's cap…
+    vi.setSystemTime(start - 3 * 864e5)
+    wm.track('x')
+    expect(offers).toHaveLength(3)
+    vi.setSystemTime(start - 4 * 864e5)
+    wm.track('x')
+    expect(offers).toHaveLength(3) // …but the total cap holds
+    expect(wm.explain('capped').reason).toBe('cap: 3 of 3 per total')
+    vi.setSystemTime(start + 2 * 864e5)
+    expect(wm.explain('capped').reason).toBe('ended 2026-11-21T00:00:00') // the schedule reads the clock it is given
+  })
+
   it('forgets caps on reset, as a new visitor', async () => {
     const { wm, offers } = await started(withRules(nudge))
     wm.track('cart_viewed', { total: 45 })

@@ -127,6 +127,17 @@ describe('playbook sync from a URL', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('a copy checked "in the future" (the clock was set back 2 days) is revalidated, not trusted for 2 days', async () => {
+    const server = fakeServer()
+    await started({ refreshSeconds: 60 })
+    await advance(0)
+    vi.setSystemTime(Date.now() - 2 * 864e5)
+    await started({ refreshSeconds: 60 })
+    await advance(0)
+    expect(server.requests).toHaveLength(2) // its age is unknown: revalidated at once
+    expect(server.served304).toBe(1)
+  })
+
   it('revalidates every refreshSeconds and applies a new version once', async () => {
     const server = fakeServer()
     const { applied, fires } = await started({ refreshSeconds: 60 })

@@ -27,10 +27,28 @@ describe('visits and sessions', () => {
     expect(profileOf(s).returning).toBe(true)
   })
 
-  it('does not let a clock set back move lastSeen backwards', () => {
+  it('keeps the visit and lastSeen when the clock is corrected back by seconds', () => {
     const s = freshVisitor(10_000)
-    touch(s, 5_000)
+    expect(touch(s, 5_000)).toBe(false)
     expect(s.lastSeen).toBe(10_000)
+  })
+
+  const DAY = 864e5
+  it('starts a new visit on the new clock when the clock goes back 2 days, not one that lasts 2 days', () => {
+    const now = 100 * DAY
+    const s = freshVisitor(now)
+    const session = s.sessionId
+    expect(touch(s, now - 2 * DAY)).toBe(true)
+    expect(s).toMatchObject({ visits: 2, lastSeen: now - 2 * DAY, firstSeen: now - 2 * DAY, previousSeen: now - 2 * DAY })
+    expect(s.sessionId).not.toBe(session)
+    expect(touch(s, now - 2 * DAY + 60_000)).toBe(false) // and that visit goes on normally
+    expect(profileOf(s).firstSeen).toBeLessThanOrEqual(profileOf(s).lastSeen)
+  })
+
+  it('starts a new visit when the clock jumps 2 days ahead', () => {
+    const s = freshVisitor(0)
+    expect(touch(s, 2 * DAY)).toBe(true)
+    expect(s).toMatchObject({ visits: 2, lastSeen: 2 * DAY, previousSeen: 0 })
   })
 
   it('persists only the traits listed in storeTraits', () => {

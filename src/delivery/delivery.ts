@@ -63,7 +63,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   let droppedInMemory = 0
   const sending = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
-  let due = Infinity
+  let due = Infinity // these times are monotonic (see `mono`), not wall-clock
   let fails = 0
   let retryAt = 0 // backoff
   let notBefore = 0 // the collector's Retry-After
@@ -75,17 +75,23 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const lease = createLease(storage, 'deliver-lease')
   const online = (): boolean => typeof navigator != 'object' || navigator.onLine !== false
 
-  const schedule = (delay: number): void => {
-    const at = Math.max(Date.now() + delay, retryAt, notBefore)
-    if (!started || stopped || !collect || d.consent() != 'granted' || at >= due) return
+  // Waits are measured on a monotonic clock: the device's clock being set back or forward
+  // (by the user, by NTP) must not stall delivery for days or rush it.
+  const mono = (): number => performance.now()
+
+  // Sets the timer for the next attempt, unless one is already set for sooner; `force`
+  // replaces it (a failure just pushed the next attempt back).
+  const schedule = (delay: number, force?: boolean): void => {
+    const now = mono()
+    const at = Math.max(now + delay, retryAt, notBefore)
+    if (!started || stopped || !collect || d.consent() != 'granted' || (at >= due && !force)) return
     clearTimeout(timer)
     due = at
     timer = setTimeout(() => {
       due = Infinity
-      if (Date.now() < Math.max(retryAt, notBefore)) return schedule(0) // a failure since: back off
       // Offline: the 'online' event sends. A lock held by another tab: it sends ours too.
       if (online()) void drain(false)
-    }, at - Date.now())
+    }, Math.ceil(at - now))
   }
 
   // Forgets entries everywhere: this tab's list, the store, the other tabs' lists. A key
@@ -162,13 +168,13 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       return 'sent'
     }
     const wait = Math.round(Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** fails++) * (0.5 + Math.random() / 2))
-    retryAt = Date.now() + wait
-    notBefore = Date.now() + (out.after || 0)
-    const next = Math.max(retryAt, notBefore) - Date.now()
+    retryAt = mono() + wait
+    notBefore = mono() + (out.after || 0)
+    const next = Math.max(retryAt, notBefore) - mono()
     // Reported once per outage; every attempt is in the debug log.
     if (fails == 1) d.fail(`collect failed (${out.why}); events stay queued, next try in ${Math.ceil(next / 1000)} s`)
     d.log('delivery failed', out.why, `retry in ${next} ms`)
-    schedule(0)
+    schedule(0, true)
     return 'failed'
   }
 

@@ -23,7 +23,9 @@ export function createLease(storage: Storage, key: string): <T>(fn: () => Promis
         req.onsuccess = () => {
           const now = Date.now()
           const l = req.result
-          const free = ours(l) || !(isObj(l) && (l.until as number) > now)
+          // A lease further ahead than it can last was taken on a clock since set back: expired.
+          const left = isObj(l) ? (l.until as number) - now : 0
+          const free = ours(l) || !(left > 0 && left <= LEASE_MS)
           if (take && free) os.put({ tab: me, until: now + LEASE_MS }, key)
           if (!take && ours(l)) os.delete(key)
           resolve(free)

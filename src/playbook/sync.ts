@@ -112,6 +112,10 @@ export function createSync(d: SyncDeps): Sync {
     return done
   }
 
+  // A check time ahead of the clock means the clock was set back since: that copy's age is
+  // unknown, so it counts as not checked at all, rather than as fresh for days.
+  const checkedAt = (rec: CacheRecord): number => (rec.at > Date.now() ? 0 : rec.at)
+
   const isRecord = (r: unknown): r is CacheRecord =>
     isObj(r) && r.src === src && typeof r.text == 'string' && typeof r.at == 'number'
 
@@ -123,7 +127,7 @@ export function createSync(d: SyncDeps): Sync {
       const why = await adopt(rec, 'tab')
       if (why) return report(`playbook rejected: ${why}`)
     } else record = rec
-    checked = Math.max(checked, rec.at)
+    checked = Math.max(checked, checkedAt(rec))
     fails = 0 // another tab got through: this one's backoff is over
   }
 
@@ -132,7 +136,7 @@ export function createSync(d: SyncDeps): Sync {
   const schedule = (min = 0): void => {
     clearTimeout(timer)
     if (stopped || !synced) return
-    const due = fails ? retryAt : checked + refreshMs
+    const due = Math.min(fails ? retryAt : checked + refreshMs, Date.now() + refreshMs)
     // A hidden tab does not fetch; becoming visible catches up.
     const wait = Math.min(Math.max(due - Date.now(), min), 2 ** 31 - 1)
     timer = setTimeout(() => hidden() || check(refreshMs), wait)
@@ -203,7 +207,7 @@ export function createSync(d: SyncDeps): Sync {
       if (isRecord(stored)) {
         const why = await adopt(stored, 'cache')
         if (why) report(`stored playbook rejected: ${why}`)
-        else checked = stored.at
+        else checked = checkedAt(stored)
       }
       if (typeof document == 'object') document.addEventListener('visibilitychange', onVisible)
       schedule()
