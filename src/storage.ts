@@ -51,10 +51,18 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   const run = <T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | undefined> => {
     if (broken) return Promise.resolve(undefined)
     let timeout: ReturnType<typeof setTimeout> | undefined
-    return Promise.race([
+    const attempt = (): Promise<T> =>
       new Promise<T>((resolve) => {
         store ||= createStore(namespace, 'state')
         resolve(store(mode, body))
+      })
+    return Promise.race([
+      // The browser may close a connection under us ("The database connection is closing":
+      // site data cleared, a long-frozen tab): open a new one and try once more.
+      attempt().catch((e) => {
+        if (!(e && e.name == 'InvalidStateError')) throw e
+        store = undefined
+        return attempt()
       }),
       new Promise<never>((_, reject) => {
         timeout = setTimeout(() => reject(new Error(`no answer within ${STORAGE_TIMEOUT_MS} ms`)), STORAGE_TIMEOUT_MS)

@@ -95,4 +95,30 @@ describe('storage', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(STORAGE_TIMEOUT_MS - 50)
     expect(fail.mock.calls[0][0].message).toContain(`no answer within ${STORAGE_TIMEOUT_MS} ms`)
   })
+
+  it('opens a new connection when the browser closed the old one mid-session', async () => {
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    s.set('a', 1)
+    await s.flush()
+    vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementationOnce(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError')
+    })
+    s.set('b', 2)
+    await s.flush()
+    expect(fail).not.toHaveBeenCalled()
+    expect(s.usable).toBe(true)
+    expect(await stored('ns')).toEqual({ a: 1, b: 2 })
+  })
+
+  it('falls back to memory when opening fails with InvalidStateError twice (Firefox private mode)', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError')
+    })
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    expect(await s.load(['a'])).toEqual([undefined])
+    expect(fail).toHaveBeenCalledTimes(1)
+    expect(s.usable).toBe(false)
+  })
 })

@@ -1,0 +1,80 @@
+// IndexedDB faults at the level of the instance: the page keeps working and keeps its state.
+import { createStore, set } from 'idb-keyval'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { STORAGE_TIMEOUT_MS } from '../src/storage'
+import type { WaymarkEvent } from '../src/types'
+import { make, settle, stored } from './helpers'
+
+const store = () => createStore('waymark', 'state')
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  localStorage.clear()
+})
+
+describe('IndexedDB faults', () => {
+  it('a database that never opens (Safari 14) does not hold up start: ready within 2 s, in memory', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest)
+    const started = Date.now()
+    const wm = make()
+    await wm.ready
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(STORAGE_TIMEOUT_MS - 50)
+    wm.track('product_viewed')
+    expect(wm.journey().stage).toBe('evaluate')
+    expect(wm.errors).toEqual([expect.stringContaining(`no answer within ${STORAGE_TIMEOUT_MS} ms`)])
+  })
+
+  it('a write over quota is reported once; the state in memory is kept and the page goes on', async () => {
+    const wm = make()
+    await wm.ready
+    wm.identify('u-1', { firstName: 'Анна' })
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError')
+    })
+    wm.track('product_viewed')
+    await settle()
+    wm.track('cart_viewed')
+    await settle()
+    expect(wm.errors).toEqual([expect.stringContaining('QuotaExceededError')])
+    expect(wm.profile()).toMatchObject({ userId: 'u-1', traits: { firstName: 'Анна' } })
+    expect(wm.journey().counts).toMatchObject({ product_viewed: 1, cart_viewed: 1 })
+  })
+
+  it('a connection the browser closes mid-session is reopened: later writes land', async () => {
+    const wm = make()
+    await wm.ready
+    await settle()
+    vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementationOnce(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError')
+    })
+    wm.track('after_close')
+    await settle()
+    expect(wm.errors).toEqual([])
+    expect(((await stored()).visitor as { journey: { counts: Record<string, number> } }).journey.counts.after_close).toBe(1)
+  })
+
+  it('corrupt or foreign values under our keys are dropped, never used or sent', async () => {
+    const s = store()
+    await set('visitor', { anonymousId: 42 }, s)
+    await set('playbook', 'not a record', s)
+    await set(['q', 1, 0, 10, 'foreign'], { not: 'text' }, s)
+    await set(['order', 'A-1'], { status: 'lost' }, s)
+    localStorage.setItem('waymark:handed', '{"not":"a list"')
+    const bodies: string[] = []
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
+      if (url === '/collect') bodies.push(init.body as string)
+      return url === '/collect' ? new Response(null, { status: 204 }) : Response.json({ id: 'A-1', status: 'paid' })
+    }))
+    const wm = make({ collect: '/collect', orders: '/api/orders/{id}' })
+    const events: WaymarkEvent[] = []
+    wm.on('event', (e) => events.push(e))
+    await wm.ready
+    expect(wm.errors).toEqual(['waymark: stored state was unreadable; starting as a new visitor'])
+    expect(await wm.order('A-1')).toMatchObject({ status: 'paid' }) // fetched, not the corrupt copy
+    await wm.flush()
+    expect(bodies.join()).not.toContain('foreign')
+    expect(Object.keys(await stored())).not.toContain('q,1,0,10,foreign')
+    expect(wm.profile().visits).toBe(1)
+  })
+})
