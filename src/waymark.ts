@@ -258,6 +258,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       state = freshVisitor(Date.now())
       offers.reset()
       orders.forget()
+      delivery.reset()
       record('session', 'session_start')
     }),
     consent(next: ConsentState) {

@@ -41,7 +41,7 @@ async function started(options: WaymarkOptions = {}) {
 const queued = async (namespace = 'waymark') => Object.keys(await stored(namespace)).filter((k) => k.startsWith('q,'))
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] }) // delivery waits on performance.now()
 })
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -369,6 +369,24 @@ describe('delivery and consent', () => {
     await advance(10_000)
     expect(c.requests).toHaveLength(1)
     expect(await stored()).toEqual({})
+  })
+
+  it('after reset, the store holds nothing of the previous visitor, whose queued events still go out under their user', async () => {
+    const c = fakeCollector('network')
+    const wm = await started()
+    wm.identify('u-42', { firstName: 'Анна' })
+    wm.track('cart_viewed', { note: 'Анна’s cart' })
+    await wm.flush() // fails: the events wait in the store
+    expect(JSON.stringify(await stored())).toContain('u-42')
+    const before = wm.profile().anonymousId
+    wm.reset()
+    await advance(200)
+    const disk = JSON.stringify(await stored())
+    for (const trace of ['u-42', 'Анна', before]) expect(disk).not.toContain(trace)
+    await wm.flush()
+    const sent = c.requests.filter((r) => r.status === 200).flatMap((r) => r.body.events)
+    expect(sent.filter((e) => e.userId === 'u-42').map((e) => e.name)).toEqual(expect.arrayContaining(['identify', 'cart_viewed']))
+    expect(sent.find((e) => e.name === 'session_start' && e.anonymousId === wm.profile().anonymousId)).toMatchObject({ userId: null })
   })
 
   it('after reset, recorded events keep their user; new ones carry the new anonymous id and no user', async () => {

@@ -30,7 +30,7 @@ async function started(options: WaymarkOptions = {}) {
 const storedOrders = async () => Object.keys(await stored()).filter((k) => k.startsWith('order,'))
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] }) // delivery waits on performance.now()
 })
 afterEach(() => {
   vi.unstubAllGlobals()

@@ -60,7 +60,7 @@ async function started(options: WaymarkOptions = {}) {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] }) // delivery waits on performance.now()
 })
 afterEach(() => {
   vi.unstubAllGlobals()

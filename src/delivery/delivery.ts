@@ -9,7 +9,7 @@ import { withLock } from '../lock'
 import type { Storage } from '../storage'
 import type { ConsentState, WaymarkEvent } from '../types'
 import { createLease } from './lease'
-import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, type QueueKey, readQueue, toEntry } from './queue'
+import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
 import { chunks, type Collector, send } from './send'
 
 /** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
@@ -42,6 +42,8 @@ export interface Delivery {
   consent(state: ConsentState): void
   /** Forgets events another tab delivered or dropped. */
   gone(ids: string[]): void
+  /** Logout: the previous visitor's events leave the device's store and are sent from memory. */
+  reset(): void
   /** Starts sending (what earlier visits left, too). */
   start(): void
   stop(): void
@@ -61,6 +63,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     mineBytes = list.reduce((n, e) => n + e.bytes, 0)
   }
   let droppedInMemory = 0
+  // The previous visitor's events after reset(): out of the store, sent from memory first.
+  let leaving: Entry[] = []
   const sending = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity // these times are monotonic (see `mono`), not wall-clock
@@ -101,6 +105,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     const ids = keys.map((k) => k[4])
     const gone = new Set(ids)
     keepMine(mine.filter((e) => !gone.has(e.id)))
+    leaving = leaving.filter((e) => !gone.has(e.id))
     if (persisted()) {
       keys.forEach((k) => storage.set(k, undefined))
       await storage.flush()
@@ -138,7 +143,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // One batch: read (and trim) the queue, send, settle. Holds the lock throughout.
   const once = async (): Promise<Result> => {
     let batch: Entry[]
-    if (persisted()) {
+    if (leaving.length) batch = batchOf(leaving)
+    else if (persisted()) {
       const handed = handedKeys()
       if (handed.length) await remove(handed)
       const q = await readQueue(storage)
@@ -265,6 +271,18 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (state == 'denied') keepMine([]), handedKeys(), clearTimeout(timer), (due = Infinity)
       if (state == 'granted' && storage.usable) for (const e of mine) storage.set(e.key, e.text)
       schedule(0)
+    },
+    reset() {
+      // On a shared computer the next person must not find the last one's events on disk:
+      // they are taken out of the store now, keep the user they were recorded with, and go
+      // out from memory. If this page ends first, they are lost: privacy wins here.
+      const own = mine
+      keepMine([])
+      void takeQueue(storage).then((taken) => {
+        const ids = new Set(taken.map((e) => e.id))
+        leaving = [...leaving, ...taken, ...own.filter((e) => !ids.has(e.id))]
+        schedule(0)
+      })
     },
     gone(ids) {
       const gone = new Set(ids)

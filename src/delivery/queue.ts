@@ -104,3 +104,25 @@ export async function readQueue(storage: Storage): Promise<{ batch: Entry[]; dro
   }
   return { batch: batchOf(entries), dropped: keys.slice(0, drop) }
 }
+
+/**
+ * Takes every stored event out of the store, in one transaction: for `reset()`, after which
+ * the previous visitor's events may not stay on the device.
+ */
+export async function takeQueue(storage: Storage): Promise<Entry[]> {
+  const read = await storage.tx('readwrite', (os) => {
+    const keys = os.getAllKeys(range())
+    const values = os.getAll(range())
+    return new Promise<[IDBValidKey[], unknown[]]>((resolve, reject) => {
+      values.onsuccess = () => {
+        os.delete(range())
+        resolve([keys.result, values.result])
+      }
+      values.onerror = () => reject(values.error)
+    })
+  })
+  const [keys, values] = (read || [[], []]) as [QueueKey[], unknown[]]
+  return keys.flatMap((key, i) =>
+    typeof values[i] == 'string' && typeof key[4] == 'string' ? [{ key, id: key[4], bytes: key[3], text: values[i] as string }] : [],
+  )
+}
