@@ -1,4 +1,12 @@
+import type { Props } from './types'
+
 const NAVIGATE = 'waymark:navigate'
+
+/** What a page view records of the page: path, URL, referrer and title (nothing under SSR). */
+export function pageProps(referrer?: string): Props {
+  if (typeof location !== 'object') return {}
+  return { path: location.pathname, url: location.href, referrer: referrer ?? document.referrer, title: document.title }
+}
 let patched = false
 
 // The history API fires no event of its own, so pushState and replaceState are wrapped

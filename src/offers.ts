@@ -5,7 +5,7 @@
  */
 import type { DecisionContext } from './context'
 import { getPath } from './rules/condition'
-import { blocker, countImpression, dayOf, decide, type DecisionEnv, type CompiledRule, inRollout, indexRules } from './rules/engine'
+import { blocker, capReached, countImpression, dayOf, decide, type DecisionEnv, type CompiledRule, inRollout, indexRules } from './rules/engine'
 import { fill } from './texts'
 import type { Explanation, Offer, Playbook, Props, WaymarkEvent } from './types'
 import type { VisitorState } from './visitor'
@@ -17,6 +17,12 @@ export interface OfferDeps {
   /** Records an offer event (and persists the impression counts changed before it). */
   record(name: string, props: Props): WaymarkEvent | undefined
   emit(offer: Offer): void
+  /**
+   * Runs `fn` while no other tab of the namespace can show an offer, after taking in the
+   * impression counts they stored, and stores the counts before letting them go on. Absent
+   * (or running `fn` at once) where tabs cannot coordinate.
+   */
+  exclusive?(fn: () => void): void
   log(...args: unknown[]): void
 }
 
@@ -87,12 +93,28 @@ export function createOffers(deps: OfferDeps): Offers {
         countImpression(e.impressions, r.id, e)
         deps.record('offer_held_out', { rule: r.id })
       }
-      for (const r of fire) {
+      const fireOne = (r: CompiledRule, e: DecisionEnv): void => {
         deps.log('rule', r.id, 'fires')
         countImpression(e.impressions, r.id, e)
         if (r.slot === 'overlay') overlay = r.id
         const shown = deps.record('offer_shown', { rule: r.id, kind: r.rule.offer.kind })
         if (shown) deps.emit(show(r, context, trigger, now, shown))
+      }
+      for (const r of fire) {
+        if (!r.rule.cap || !deps.exclusive) {
+          fireOne(r, e)
+          continue
+        }
+        // A capped offer: two tabs deciding at the same moment must not both show it. The
+        // overlay slot is held while the other tabs' counts are taken in (a few ms).
+        if (r.slot === 'overlay') overlay = r.id
+        deps.exclusive(() => {
+          const now2 = env(Date.now())
+          const capped = capReached(r, now2)
+          if (!capped) return fireOne(r, now2)
+          if (overlay === r.id) overlay = null
+          deps.log('rule', r.id, `${capped} (shown in another tab)`)
+        })
       }
     },
     explain(ruleId) {

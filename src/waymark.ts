@@ -1,4 +1,4 @@
-import { watchNavigation } from './auto-page'
+import { pageProps, watchNavigation } from './auto-page'
 import { createChannel } from './channel'
 import { buildContext } from './context'
 import { createDelivery } from './delivery/delivery'
@@ -12,7 +12,9 @@ import type { CacheRecord } from './playbook/fetch'
 import { createSync, type PlaybookOrigin } from './playbook/sync'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
+import { createExclusive } from './exclusive'
 import { createOrders } from './orders'
+import { mergeImpressions } from './rules/engine'
 import { greetingFor, textFor } from './texts'
 import type { ConsentState, EventType, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
 import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
@@ -134,6 +136,18 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     context,
     record: (name, props) => (destroyed ? undefined : record('offer', name, props)),
     emit: (offer) => events.emit('offer', offer),
+    exclusive: createExclusive({
+      lock: `${o.namespace}:caps`,
+      storage,
+      usable: () => consent === 'granted',
+      read: () => storage.load([STATE_KEY]).then(([stored]) => stored),
+      take: (stored) => {
+        const other = restore(stored)
+        if (other) mergeImpressions(state.impressions, other.impressions)
+      },
+      save,
+      guard: (fn) => api(fn)(),
+    }),
     log,
   })
 
@@ -154,16 +168,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 
-  const pageView = (props: Props, referrer?: string): void => {
-    const info: Props = {}
-    if (typeof location === 'object') {
-      info.path = location.pathname
-      info.url = location.href
-      info.referrer = referrer ?? document.referrer
-      info.title = document.title
-    }
-    record('page', 'page', { ...info, ...props })
-  }
+  const pageView = (props: Props, referrer?: string): void => void record('page', 'page', { ...pageProps(referrer), ...props })
 
   // Public methods never throw, and before the stored state is loaded they wait in line.
   const api =

@@ -3,7 +3,7 @@ import { LEASE_MS } from '../src/delivery/lease'
 import { MAX_EVENTS, MAX_PROPS_BYTES, utf8Bytes } from '../src/delivery/queue'
 import { KEEPALIVE_BYTES, retryAfter } from '../src/delivery/send'
 import type { WaymarkEvent, WaymarkOptions } from '../src/types'
-import { advance, countTransactions, flush, make, stored, until } from './helpers'
+import { advance, countTransactions, fakeWebLocks, flush, make, stored, until } from './helpers'
 
 type Reply = number | 'network' | 'hang' | { status: number; headers: Record<string, string> }
 interface Request { body: { events: WaymarkEvent[]; sentAt: number }; keepalive: boolean; status: number | string; at: number }
@@ -78,30 +78,11 @@ describe('delivery to a URL', () => {
     expect(c.requests[0].body.events).toHaveLength(20)
   })
 
-  // A stand-in for Web Locks (jsdom has none): one holder per name, the others wait or skip.
-  const fakeLocks = () => {
-    const held = new Map<string, Promise<unknown>>()
-    const request = async (name: string, opts: { ifAvailable?: boolean }, cb: (lock: unknown) => Promise<unknown>) => {
-      while (held.has(name)) {
-        if (opts.ifAvailable) return cb(null)
-        await held.get(name)
-      }
-      const run = cb({ name })
-      held.set(name, run.catch(() => {}))
-      try {
-        return await run
-      } finally {
-        held.delete(name)
-      }
-    }
-    vi.stubGlobal('navigator', { ...navigator, onLine: true, locks: { request } })
-  }
-
   it.each([
     ['Web Locks', true, { readonly: 3, readwrite: 3 }],
     ['the IndexedDB lease', false, { readonly: 3, readwrite: 9 }], // + a take and a release per lock
   ])('sends a burst of 1,000 events in batches of 500, with few IndexedDB transactions (%s)', async (_, locks, expected) => {
-    if (locks) fakeLocks()
+    if (locks) fakeWebLocks()
     const c = fakeCollector()
     const wm = await started()
     await wm.flush()

@@ -14,6 +14,7 @@ afterEach(() => {
   live.splice(0).forEach((wm) => wm.destroy())
   vi.useRealTimers()
   vi.restoreAllMocks()
+  vi.unstubAllGlobals()
 })
 
 /** Creates an instance (autoPage off unless asked) and collects the errors it reports. */
@@ -75,4 +76,26 @@ export const advance = async (ms: number, step = 250): Promise<void> => {
   }
   await vi.advanceTimersByTimeAsync(0)
   await flush()
+}
+
+/**
+ * A stand-in for Web Locks (jsdom has none), shared by every instance of the test: one holder
+ * per name; others wait, or with `ifAvailable` get null.
+ */
+export function fakeWebLocks(): void {
+  const held = new Map<string, Promise<unknown>>()
+  const request = async (name: string, opts: { ifAvailable?: boolean }, cb: (lock: unknown) => unknown) => {
+    while (held.has(name)) {
+      if (opts.ifAvailable) return cb(null)
+      await held.get(name)
+    }
+    const run = Promise.resolve(cb({ name }))
+    held.set(name, run.catch(() => {}))
+    try {
+      return await run
+    } finally {
+      held.delete(name)
+    }
+  }
+  vi.stubGlobal('navigator', { ...navigator, onLine: true, locks: { request } })
 }

@@ -1,31 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { withLock } from '../src/lock'
-
-/** A minimal Web Locks stand-in: one holder per name, `ifAvailable` gets null when taken. */
-function fakeLocks() {
-  const held = new Set<string>()
-  const queue: Array<() => void> = []
-  const request = async (name: string, opts: { ifAvailable?: boolean }, cb: (lock: unknown) => Promise<unknown>) => {
-    if (held.has(name)) {
-      if (opts.ifAvailable) return cb(null)
-      await new Promise<void>((r) => queue.push(r))
-    }
-    held.add(name)
-    try {
-      return await cb({ name })
-    } finally {
-      held.delete(name)
-      queue.shift()?.()
-    }
-  }
-  vi.stubGlobal('navigator', { ...navigator, locks: { request } })
-}
+import { fakeWebLocks } from './helpers'
 
 afterEach(() => vi.unstubAllGlobals())
 
 describe('withLock', () => {
   it('lets one job run at a time: a second one with ifAvailable is skipped', async () => {
-    fakeLocks()
+    fakeWebLocks()
     let release!: () => void
     const first = withLock('x', true, () => new Promise<string>((r) => (release = () => r('first'))))
     const second = await withLock('x', true, async () => 'second')
@@ -35,7 +16,7 @@ describe('withLock', () => {
   })
 
   it('makes a job without ifAvailable wait for the lock, then run', async () => {
-    fakeLocks()
+    fakeWebLocks()
     const order: string[] = []
     let release!: () => void
     const first = withLock('x', false, () => new Promise<void>((r) => (release = () => (order.push('first'), r()))))

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { Offer, Playbook, Rule, WaymarkEvent } from '../src/types'
-import { make, settle } from './helpers'
+import { fakeWebLocks, make, settle } from './helpers'
 
 const nudge: Rule = {
   id: 'free-shipping-nudge',
@@ -182,6 +182,21 @@ describe('offers', () => {
       ['free-shipping-nudge', 'condition not met: event.total'],
       ['free-shipping-nudge', 'fires'],
     ])
+  })
+
+  it('two tabs deciding at the same moment show a capped offer once (a Web Lock around the cap)', async () => {
+    fakeWebLocks()
+    const once: Rule = { id: 'once', on: ['x'], offer: { kind: 'banner', title: 'Once' }, cap: { session: 1 } }
+    const a = await started(withRules(once))
+    const b = await started(withRules(once)) // same namespace: another tab of the same visitor
+    expect(b.wm.profile().sessionId).toBe(a.wm.profile().sessionId)
+    a.wm.track('x')
+    b.wm.track('x')
+    await settle(300)
+    expect(a.offers.length + b.offers.length).toBe(1)
+    expect(a.wm.explain('once').reason).toBe('cap: 1 of 1 per session')
+    expect(b.wm.explain('once').reason).toBe('cap: 1 of 1 per session')
+    b.wm.track('other') // and the loser's overlay slot is free again
   })
 
   it('keeps caps and the schedule sane when the device clock jumps 2 days either way', async () => {

@@ -107,14 +107,39 @@ export function blocker(r: CompiledRule, context: unknown, env: DecisionEnv): st
   if (rule.enabled === false) return 'disabled'
   if (env.now < r.from) return `scheduled from ${rule.from}`
   if (env.now > r.until) return `ended ${rule.until}`
-  const counts = counted(env.impressions[r.id], env)
+  const capped = capReached(r, env)
+  if (capped) return capped
+  for (const [path, test] of r.parts) if (!test(context)) return `condition not met: ${path}`
+  if (r.slot === 'overlay' && env.overlay) return `overlay "${env.overlay}" is on screen`
+  return null
+}
+
+/** Which cap, if any, the rule has reached: `cap: 1 of 1 per session`, or null. */
+export function capReached({ id, rule }: CompiledRule, env: DecisionEnv): string | null {
+  const counts = counted(env.impressions[id], env)
   for (const k of CAPS) {
     const max = rule.cap && rule.cap[k]
     if (max !== undefined && counts[k] >= max) return `cap: ${counts[k]} of ${max} per ${k}`
   }
-  for (const [path, test] of r.parts) if (!test(context)) return `condition not met: ${path}`
-  if (r.slot === 'overlay' && env.overlay) return `overlay "${env.overlay}" is on screen`
   return null
+}
+
+/**
+ * Merges impression counts another tab stored into `into`, in place: for the same session or
+ * day the higher count wins, and the total is the higher of the two.
+ */
+export function mergeImpressions(into: Impressions, other: Impressions): void {
+  for (const id in other) {
+    const a = into[id]
+    const b = other[id]
+    into[id] = !a ? b : {
+      total: Math.max(a.total, b.total),
+      day: a.day,
+      dayCount: a.day == b.day ? Math.max(a.dayCount, b.dayCount) : a.dayCount,
+      session: a.session,
+      sessionCount: a.session == b.session ? Math.max(a.sessionCount, b.sessionCount) : a.sessionCount,
+    }
+  }
 }
 
 /** FNV-1a: a stable, well-spread 32-bit hash, the same on every device and in every tab. */

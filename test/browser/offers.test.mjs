@@ -30,11 +30,31 @@ describe.skipIf(!hasChromium())('rules engine in Chromium', { timeout: 60_000 },
       wm.track('cart_viewed', { total: 30 })
       wm.track('cart_viewed', { total: 45 })
       wm.track('cart_viewed', { total: 45 })
+      // A capped offer is shown once the namespace's tabs agree on its count: a few ms later.
+      await new Promise((r) => setTimeout(r, 200))
       return { offers, names, explain: wm.explain('free-shipping-nudge') }
     }, playbook)
     expect(result.offers).toEqual([{ rule: 'free-shipping-nudge', kind: 'banner', title: 'Анна, shipping is free from €50' }])
     expect(result.names.filter((n) => n === 'offer_shown')).toHaveLength(1)
     expect(result.explain).toMatchObject({ fires: false, reason: 'cap: 1 of 1 per session', trigger: 'cart_viewed' })
     expect(pageErrors).toEqual([])
+  })
+
+  test('two tabs deciding at the same moment show an offer capped at 1 per session once', async () => {
+    const rule = { id: 'once', on: ['race'], offer: { kind: 'headless', title: 'Once' }, cap: { session: 1 } }
+    const tabs = await Promise.all([0, 1].map(() => openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })))
+    const create = (page) => page.evaluate(async (pb) => {
+      window.wm2 = window.waymark.createWaymark({ playbook: pb, namespace: 'race', autoPage: false })
+      window.shown = 0
+      window.wm2.on('offer', () => window.shown++)
+      await window.wm2.ready
+    }, { rules: [rule] })
+    await create(tabs[0].page)
+    await create(tabs[1].page)
+    await tabs[0].page.waitForTimeout(300) // the second tab has the first one's session
+    await Promise.all(tabs.map(({ page }) => page.evaluate(() => window.wm2.track('race'))))
+    await tabs[0].page.waitForTimeout(500)
+    const shown = await Promise.all(tabs.map(({ page }) => page.evaluate(() => window.shown)))
+    expect(shown[0] + shown[1]).toBe(1)
   })
 })
