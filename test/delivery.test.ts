@@ -397,28 +397,29 @@ describe('delivery when the page hides', () => {
     await wm.flush() // fails: session_start stays queued
     const blob = 'x'.repeat(20_000)
     for (let i = 0; i < 5; i++) wm.track('big', { blob, i })
-    return { c, wm }
+    return { c, wm, before: c.requests.length }
   }
-  const keepalive = (c: ReturnType<typeof fakeCollector>) =>
-    c.requests.filter((r) => r.keepalive).map((r) => r.body.events.map((e) => e.props.i ?? e.name))
+  /** The page-hide requests: keepalive ones made after `before`. */
+  const keepalive = (c: ReturnType<typeof fakeCollector>, before: number) =>
+    c.requests.slice(before).filter((r) => r.keepalive).map((r) => r.body.events.map((e) => e.props.i ?? e.name))
 
   it('hidden: sends what waits with keepalive requests of at most 64 KB, and keeps it queued until a response says it arrived', async () => {
-    const { c } = await five()
+    const { c, before } = await five()
     c.script.push('network') // the first request fails, the second arrives
     hide('visibilitychange')
     hide('visibilitychange') // again: nothing is sent twice
     await flush()
-    expect(keepalive(c)).toEqual([['session_start', 0, 1, 2], [3, 4]])
+    expect(keepalive(c, before)).toEqual([['session_start', 0, 1, 2], [3, 4]])
     for (const r of c.requests.filter((r) => r.keepalive)) expect(JSON.stringify(r.body).length).toBeLessThanOrEqual(KEEPALIVE_BYTES)
     await advance(200)
     expect(await queued()).toHaveLength(4) // the failed chunk's events; the delivered chunk's are gone
   })
 
   it('pagehide: what the browser now carries counts as delivered, and the next page does not send it again', async () => {
-    const { c } = await five()
+    const { c, before } = await five()
     hide('pagehide')
     await flush()
-    expect(keepalive(c)).toEqual([['session_start', 0, 1, 2], [3, 4]])
+    expect(keepalive(c, before)).toEqual([['session_start', 0, 1, 2], [3, 4]])
     // Should the page die before its deletes land, the keys wait in localStorage for the next page.
     expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(6)
     const { createStore, set } = await import('idb-keyval')
@@ -430,6 +431,21 @@ describe('delivery when the page hides', () => {
     expect(c.requests.filter((r) => !r.keepalive).flatMap((r) => r.body.events.map((e) => e.id))).not.toContain('resurrected')
     expect(await queued()).toEqual([])
     expect(localStorage.getItem('waymark:handed')).toBeNull()
+  })
+
+  it('a small batch in flight when its tab closes is carried by the browser: no other tab sends it again', async () => {
+    const c = fakeCollector('hang')
+    const a = await started()
+    a.track('in_flight')
+    void a.flush() // a keepalive request that has not been answered yet
+    await flush()
+    expect(c.requests.map((r) => [r.keepalive, r.body.events.map((e) => e.name)])).toEqual([[true, ['session_start', 'in_flight']]])
+    hide('pagehide') // the tab closes
+    a.destroy()
+    const b = await started()
+    await b.flush()
+    const resent = c.requests.slice(1).flatMap((r) => r.body.events.map((e) => e.name))
+    expect(resent).not.toContain('in_flight')
   })
 
   it('pagehide, then a failure answer (the page lived on, in the back-forward cache): the events are queued again', async () => {

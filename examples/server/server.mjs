@@ -9,8 +9,9 @@
 //                            or serve another playbook (null: the file again), for demos and tests
 //   POST /collect            { events: [...], sentAt } appended as JSON Lines to data/events.jsonl, deduped by id
 //   GET  /__collect          what /collect received: requests, events, duplicates dropped, events stored
-//   POST /__collect          { fail?: n, status?: 500, retryAfter?: seconds, resetStats?: true }: the next n
-//                            requests get that status (with Retry-After), for demos and tests
+//   POST /__collect          { fail?: n, status?: 500, retryAfter?: seconds, delay?: ms, resetStats?: true }: the
+//                            next n requests get that status (with Retry-After); every answer waits `delay` ms
+//                            (after storing), for demos and tests
 //   GET  /api/orders/{id}    a fake order that moves one step every 20 s since first asked for
 //   POST /__orders           { id, status }: pins an order to a status (null: back to the clock), for demos and tests
 //   GET  /waymark.css        the elements' stylesheet from dist/ (for browsers without constructable stylesheets)
@@ -59,7 +60,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
   const pb = { mode: 'ok', playbook: null, stats: { requests: 0, ok: 0, notModified: 0, failed: 0 } }
   // The collector's faults and counts, switchable through /__collect.
   const freshCollectStats = () => ({ requests: 0, failed: 0, events: 0, duplicates: 0, stored: 0 })
-  const col = { fail: 0, status: 500, retryAfter: null, stats: freshCollectStats() }
+  const col = { fail: 0, status: 500, retryAfter: null, delay: 0, stats: freshCollectStats() }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -149,13 +150,14 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     let body
     try { body = JSON.parse(await readBody(req)) } catch { body = null }
     const int = (v) => v === undefined || (Number.isInteger(v) && v >= 0)
-    if (!body || typeof body !== 'object' || !int(body.fail) || !int(body.retryAfter) ||
+    if (!body || typeof body !== 'object' || !int(body.fail) || !int(body.retryAfter) || !int(body.delay) ||
         (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 400 && body.status <= 599))) {
       return send(res, 400, 'Expected JSON { fail?: n, status?: 400..599, retryAfter?: seconds, resetStats?: true }')
     }
     if (body.fail !== undefined) col.fail = body.fail
     if (body.status !== undefined) col.status = body.status
     if (body.retryAfter !== undefined) col.retryAfter = body.retryAfter
+    if (body.delay !== undefined) col.delay = body.delay
     if (body.resetStats) col.stats = freshCollectStats()
     send(res, 200, JSON.stringify(col), { 'Content-Type': TYPES['.json'] })
   }
@@ -190,7 +192,8 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
       }
     })
     await writing
-    send(res, 204, null)
+    if (col.delay) await new Promise((r) => setTimeout(r, col.delay)) // stored, but the answer is late
+    if (!res.destroyed) send(res, 204, null)
   }
 
   async function controlOrders(req, res) {

@@ -10,7 +10,7 @@ import type { Storage } from '../storage'
 import type { ConsentState, WaymarkEvent } from '../types'
 import { createLease } from './lease'
 import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
-import { chunks, type Collector, send } from './send'
+import { chunks, type Collector, KEEPALIVE_BYTES, type Outcome, send } from './send'
 
 /** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
 export const BATCH_MS = 5000
@@ -140,13 +140,35 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     if (n) d.fail(`delivery queue full: dropped the ${n} oldest event${n > 1 ? 's' : ''}`)
   }
 
+  // Keepalive requests (page-hide chunks and small batches) not answered yet.
+  const handed = new Set<Entry[]>()
+
+  // Sends entries with keepalive and settles them: `counted` when pagehide counted them as
+  // delivered meanwhile; if the answer then says they failed (the page lived on, in the
+  // back-forward cache), they go back in the queue.
+  const carry = async (chunk: Entry[]): Promise<readonly [Outcome, boolean]> => {
+    chunk.forEach((x) => sending.add(x.id))
+    handed.add(chunk)
+    const out = await send(collect!, chunk, true)
+    chunk.forEach((x) => sending.delete(x.id))
+    const counted = !handed.delete(chunk)
+    if (counted && !out.ok) {
+      const ids = new Set(chunk.map((x) => x.id))
+      handOver(handedKeys().filter((k) => !ids.has(k[4])))
+      keepMine([...mine, ...chunk])
+      if (persisted()) chunk.forEach((x) => storage.set(x.key, x.text))
+      schedule(0)
+    }
+    return [out, counted] as const
+  }
+
   // One batch: read (and trim) the queue, send, settle. Holds the lock throughout.
   const once = async (): Promise<Result> => {
     let batch: Entry[]
     if (leaving.length) batch = batchOf(leaving)
     else if (persisted()) {
-      const handed = handedKeys()
-      if (handed.length) await remove(handed)
+      const handedOver = handedKeys()
+      if (handedOver.length) await remove(handedOver)
       const q = await readQueue(storage)
       if (!q) return 'sent' // storage just failed: go round again, from memory
       await remove(q.dropped)
@@ -155,9 +177,14 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     } else batch = batchOf(mine)
     batch = batch.filter((e) => !sending.has(e.id)).slice(0, maxBatch)
     if (!batch.length || stopped) return 'empty'
-    batch.forEach((e) => sending.add(e.id))
-    const out = await send(collect!, batch)
+    // A batch that fits goes with keepalive: if this tab closes mid-send, the browser still
+    // carries it, and pagehide counts it as delivered instead of leaving it for another tab to
+    // send again.
+    const [out, counted] = batch.reduce((n, e) => n + e.bytes + 1, 40) <= KEEPALIVE_BYTES
+      ? await carry(batch)
+      : (batch.forEach((e) => sending.add(e.id)), [await send(collect!, batch), false] as const)
     batch.forEach((e) => sending.delete(e.id))
+    if (counted) return 'sent' // pagehide settled it already
     if (out.ok) {
       fails = 0
       d.log('delivered', batch.length, 'events')
@@ -200,9 +227,6 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     }
   }
 
-  // Keepalive chunks sent on page hide and not answered yet.
-  const handed = new Set<Entry[]>()
-
   // The page may be going away: send what waits with keepalive requests, which outlive it.
   // While the page is only hidden it may well come back, so the events stay queued until a
   // response says they arrived. On pagehide it is leaving: the browser now carries those
@@ -212,23 +236,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const onHide = (e: Event): void => {
     if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !collect) return
     if (d.consent() != 'granted' || !online()) return
-    for (const chunk of chunks(mine.filter((x) => !sending.has(x.id)))) {
-      chunk.forEach((x) => sending.add(x.id))
-      handed.add(chunk)
-      void send(collect, chunk, true).then((out) => {
-        chunk.forEach((x) => sending.delete(x.id))
-        const counted = !handed.delete(chunk) // pagehide counted it as delivered
-        if (out.ok) {
-          if (!counted) void remove(chunk.map((x) => x.key))
-        } else if (counted) {
-          const ids = new Set(chunk.map((x) => x.id))
-          handOver(handedKeys().filter((k) => !ids.has(k[4])))
-          keepMine([...mine, ...chunk])
-          if (persisted()) chunk.forEach((x) => storage.set(x.key, x.text))
-          schedule(0)
-        }
-      })
-    }
+    for (const chunk of chunks(mine.filter((x) => !sending.has(x.id))))
+      void carry(chunk).then(([out, counted]) => void (out.ok && !counted && remove(chunk.map((x) => x.key))))
     if (e.type == 'pagehide' && handed.size) {
       const keys = [...handed].flat().map((x) => x.key)
       handed.clear()
