@@ -370,6 +370,24 @@ describe('delivery and consent', () => {
     expect(sent.find((e) => e.name === 'session_start' && e.anonymousId === wm.profile().anonymousId)).toMatchObject({ userId: null })
   })
 
+  it('reset() while a batch is in flight does not send that batch again', async () => {
+    const names: string[] = []
+    let wm!: ReturnType<typeof make>
+    let resetDone = false
+    vi.stubGlobal('fetch', vi.fn(async (_: string, init: RequestInit) => {
+      if (!resetDone) (resetDone = true), wm.reset() // logout while the first batch is on its way
+      names.push(...(JSON.parse(init.body as string).events as WaymarkEvent[]).map((e) => e.id))
+      return new Response(null, { status: 204 })
+    }))
+    wm = await started()
+    for (let i = 0; i < 5; i++) wm.track('x', { i })
+    await wm.flush()
+    await advance(6000)
+    await wm.flush()
+    expect(names.length).toBe(7) // session_start, 5 × x, the new visitor's session_start
+    expect(new Set(names).size).toBe(names.length)
+  })
+
   it('after reset, recorded events keep their user; new ones carry the new anonymous id and no user', async () => {
     const c = fakeCollector()
     const wm = await started()

@@ -65,6 +65,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   let droppedInMemory = 0
   // The previous visitor's events after reset(): out of the store, sent from memory first.
   let leaving: Entry[] = []
+  // Ids delivered while reset() is taking the store's events: a batch in flight then.
+  let goneDuringReset: Set<string> | null = null
   const sending = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity // these times are monotonic (see `mono`), not wall-clock
@@ -104,6 +106,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     if (!keys.length) return
     const ids = keys.map((k) => k[4])
     const gone = new Set(ids)
+    if (goneDuringReset) ids.forEach((id) => goneDuringReset!.add(id))
     keepMine(mine.filter((e) => !gone.has(e.id)))
     leaving = leaving.filter((e) => !gone.has(e.id))
     if (persisted()) {
@@ -287,9 +290,12 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       // out from memory. If this page ends first, they are lost: privacy wins here.
       const own = mine
       keepMine([])
+      const gone = (goneDuringReset = new Set())
       void takeQueue(storage).then((taken) => {
         const ids = new Set(taken.map((e) => e.id))
-        leaving = [...leaving, ...taken, ...own.filter((e) => !ids.has(e.id))]
+        goneDuringReset = null
+        // A batch delivered meanwhile was in the store when it was taken: not again.
+        leaving = [...leaving, ...taken, ...own.filter((e) => !ids.has(e.id))].filter((e) => !gone.has(e.id))
         schedule(0)
       })
     },
