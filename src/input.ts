@@ -24,5 +24,6 @@ export function copyProps(value: unknown, what: string, fail: (message: string, 
   const bytes = json.length * 3 > MAX_PROPS_BYTES ? utf8Bytes(json) : 0 // UTF-8 takes at most 3 bytes a char
   if (bytes > MAX_PROPS_BYTES)
     return void fail(`${what} are ${(bytes / 1024).toFixed(1)} KB as JSON; at most ${MAX_PROPS_BYTES >> 10} KB fit in an event`)
-  return JSON.parse(json)
+  // JSON.parse makes `__proto__` an own key; merged into traits it would set their prototype.
+  return JSON.parse(json, (k, v) => (k == '__proto__' ? undefined : v))
 }

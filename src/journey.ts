@@ -1,3 +1,4 @@
+import { has, setOwn } from './is'
 import type { Condition, Journey, Stage } from './types'
 
 /** A stage ready for stepping: its triggers as a set and its condition compiled. */
@@ -48,7 +49,9 @@ export function step(
   context: () => unknown,
   now: number,
 ): string | null {
-  journey.counts[name] = (journey.counts[name] || 0) + 1
+  // An own property, whatever the name: `constructor` must not find Object.prototype's, and
+  // `__proto__` must be a count, not the object's prototype.
+  setOwn(journey.counts, name, (has(journey.counts, name) ? journey.counts[name] : 0) + 1)
   const current = stages.findIndex((s) => s.id === journey.stage)
   const loop = stages.findIndex((s) => s.loop)
   const looped = loop >= 0 && current >= loop

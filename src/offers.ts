@@ -23,6 +23,8 @@ export interface OfferDeps {
    * (or running `fn` at once) where tabs cannot coordinate.
    */
   exclusive?(fn: () => void): void
+  /** Marks activity now, starting a new visit if the last one went idle meanwhile. */
+  touch(): void
   log(...args: unknown[]): void
 }
 
@@ -109,6 +111,9 @@ export function createOffers(deps: OfferDeps): Offers {
         // overlay slot is held while the other tabs' counts are taken in (a few ms).
         if (r.slot === 'overlay') overlay = r.id
         deps.exclusive(() => {
+          // The wait may have been long (a frozen tab): the visit is brought up to date first,
+          // so the cap is checked and counted in the visit the offer is shown in.
+          deps.touch()
           const now2 = env(Date.now())
           const capped = capReached(r, now2)
           if (!capped) return fireOne(r, now2)

@@ -1,5 +1,5 @@
 import { WaymarkOptionError } from './errors'
-import { isObj } from './is'
+import { has, isObj } from './is'
 import type { ConsentState, WaymarkOptions } from './types'
 
 /** Options after defaults are applied. */
@@ -54,7 +54,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (!fits('o', options)) throw new WaymarkOptionError('options', 'an object', options)
   const o = options as Record<string, unknown>
   for (const key in o) {
-    const kinds = KINDS[key as keyof WaymarkOptions]
+    const kinds = has(KINDS, key) ? KINDS[key as keyof WaymarkOptions] : undefined
     if (!kinds) console.warn(`waymark: unknown option "${key}" ignored`)
     else if (o[key] !== undefined && ![...kinds].some((k) => fits(k, o[key])))
       throw new WaymarkOptionError(key, [...kinds].map((k) => EXPECTED[k]).join(' or '), o[key])
@@ -67,7 +67,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     namespace: 'waymark',
     autoPage: true,
     debug: false,
-    ...(Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k in KINDS)) as WaymarkOptions),
+    ...(Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && has(KINDS, k))) as WaymarkOptions),
     locale: (o.locale as string) || (nav && nav.language) || 'en',
   }
 }

@@ -1,5 +1,5 @@
 import { uuid } from './ids'
-import { isObj } from './is'
+import { has, isObj } from './is'
 import { emptyJourney, MAX_STAGE_HISTORY } from './journey'
 import type { Impressions } from './rules/engine'
 import type { Journey, Profile, Props } from './types'
@@ -90,7 +90,7 @@ export const journeyOf = ({ journey: j }: VisitorState): Journey => ({
 /** What may be written to the device: only the traits named in `storeTraits`. */
 export function persistable(s: VisitorState, storeTraits: string[]): VisitorState {
   const traits: Props = {}
-  for (const k of storeTraits) if (k in s.traits) traits[k] = s.traits[k]
+  for (const k of storeTraits) if (has(s.traits, k)) traits[k] = s.traits[k]
   return { ...s, traits }
 }
 

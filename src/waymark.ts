@@ -6,6 +6,7 @@ import { createEmitter } from './emitter'
 import { uuid } from './ids'
 import { compileStages, DEFAULT_STAGES, step } from './journey'
 import { copyProps } from './input'
+import { describe } from './is'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
@@ -136,6 +137,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     context,
     record: (name, props) => (destroyed ? undefined : record('offer', name, props)),
     emit: (offer) => events.emit('offer', offer),
+    touch: () => void (touch(state, Date.now()) && record('session', 'session_start')),
     exclusive: createExclusive({
       lock: `${o.namespace}:caps`,
       storage,
@@ -239,7 +241,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     ready,
     track: api((name: string, props?: Props) => {
       if (typeof name !== 'string' || !name || name.length > 200)
-        return fail(`track: event name must be a string of 1 to 200 characters, got ${JSON.stringify(name)}`)
+        return fail(`track: event name must be a string of 1 to 200 characters, got ${describe(name)}`)
       if (name.startsWith('stage:')) return fail(`track: "${name}": stage events are recorded by Waymark itself`)
       const p = clean(props, `track("${name}"): props`)
       if (p) record('track', name, p)
@@ -252,7 +254,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       const id = typeof userId === 'number' && isFinite(userId) ? String(userId) : userId
       // The user id travels in every event: it is bounded like an event name.
       if (id !== null && (typeof id !== 'string' || !id || id.length > 200))
-        return fail(`identify: userId must be a string of 1 to 200 characters or null, got ${JSON.stringify(userId)?.slice(0, 60)}`)
+        return fail(`identify: userId must be a string of 1 to 200 characters or null, got ${describe(userId)}`)
       const t = clean(traits, 'identify: traits')
       if (!t) return
       if (id !== null) state.userId = id
@@ -268,7 +270,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }),
     consent(next: ConsentState) {
       if (destroyed) return
-      if (!CONSENT.includes(next)) return fail(`consent: state must be "granted", "pending" or "denied", got ${JSON.stringify(next)}`)
+      if (!CONSENT.includes(next)) return fail(`consent: state must be "granted", "pending" or "denied", got ${describe(next)}`)
       if (next !== consent) setConsent(next, true)
     },
     profile: () => profileOf(state),

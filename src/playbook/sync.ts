@@ -59,7 +59,7 @@ const older = (a?: string, b?: string): boolean => !!a && !!b && a.localeCompare
 export function createSync(d: SyncDeps): Sync {
   const { source, publicKey } = d
   const synced = typeof source == 'string' || typeof source == 'function'
-  let src = typeof source == 'function' ? 'function' : source + ''
+  let src = typeof source == 'function' ? 'function' : typeof source == 'string' ? source : 'inline'
   try {
     if (typeof source == 'string') src = new URL(src, location.href).href // one cache key for "/p.json" on every page
   } catch {

@@ -4,7 +4,11 @@
  * instance feeds it and carries out what it decides.
  */
 import type { Rule } from '../types'
+import { has, setOwn } from '../is'
 import { compileCondition, type CompiledCondition } from './condition'
+
+// Counts are keyed by rule id, which a playbook names: `constructor` must not find Object.prototype's.
+const own = (o: Impressions, id: string): ImpressionCount | undefined => (has(o, id) ? o[id] : undefined)
 
 /** Impressions of one rule, for caps: in total, on one calendar day, in one session. */
 export interface ImpressionCount {
@@ -116,7 +120,7 @@ export function blocker(r: CompiledRule, context: unknown, env: DecisionEnv): st
 
 /** Which cap, if any, the rule has reached: `cap: 1 of 1 per session`, or null. */
 export function capReached({ id, rule }: CompiledRule, env: DecisionEnv): string | null {
-  const counts = counted(env.impressions[id], env)
+  const counts = counted(own(env.impressions, id), env)
   for (const k of CAPS) {
     const max = rule.cap && rule.cap[k]
     if (max !== undefined && counts[k] >= max) return `cap: ${counts[k]} of ${max} per ${k}`
@@ -130,15 +134,15 @@ export function capReached({ id, rule }: CompiledRule, env: DecisionEnv): string
  */
 export function mergeImpressions(into: Impressions, other: Impressions): void {
   for (const id in other) {
-    const a = into[id]
+    const a = own(into, id)
     const b = other[id]
-    into[id] = !a ? b : {
+    setOwn(into, id, !a ? b : {
       total: Math.max(a.total, b.total),
       day: a.day,
       dayCount: a.day == b.day ? Math.max(a.dayCount, b.dayCount) : a.dayCount,
       session: a.session,
       sessionCount: a.session == b.session ? Math.max(a.sessionCount, b.sessionCount) : a.sessionCount,
-    }
+    })
   }
 }
 
@@ -181,12 +185,12 @@ export function decide(index: RuleIndex, trigger: string, context: unknown, env:
 
 /** Counts one impression (or held-out decision) of a rule, in place. */
 export function countImpression(impressions: Impressions, ruleId: string, env: DecisionEnv): void {
-  const c = counted(impressions[ruleId], env)
-  impressions[ruleId] = {
+  const c = counted(own(impressions, ruleId), env)
+  setOwn(impressions, ruleId, {
     total: c.total + 1,
     day: env.day,
     dayCount: c.day + 1,
     session: env.sessionId,
     sessionCount: c.session + 1,
-  }
+  })
 }
