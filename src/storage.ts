@@ -11,6 +11,8 @@ export interface Storage {
   load(keys: string[]): Promise<unknown[]>
   /** Queues a write (or a delete, for `undefined`); writes are coalesced into one transaction. */
   set(key: IDBValidKey, value: unknown): void
+  /** Takes back a queued write not yet made; true if there was one. */
+  cancel(key: IDBValidKey): boolean
   /**
    * Runs a transaction of the caller's own after the queued writes (reads see them);
    * resolves `undefined` when storage is unavailable.
@@ -48,8 +50,11 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   }
 
   // Runs one transaction with a deadline; a thrown or rejected operation means memory mode.
-  const run = <T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | undefined> => {
+  // `ops` lengthens the deadline for a big write: a database that is slow under load is not
+  // a dead one (a burst of thousands of events takes seconds to write).
+  const run = <T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>, ops = 0): Promise<T | undefined> => {
     if (broken) return Promise.resolve(undefined)
+    const deadline = STORAGE_TIMEOUT_MS + ops
     let timeout: ReturnType<typeof setTimeout> | undefined
     const attempt = (): Promise<T> =>
       new Promise<T>((resolve) => {
@@ -65,7 +70,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
         return attempt()
       }),
       new Promise<never>((_, reject) => {
-        timeout = setTimeout(() => reject(new Error(`no answer within ${STORAGE_TIMEOUT_MS} ms`)), STORAGE_TIMEOUT_MS)
+        timeout = setTimeout(() => reject(new Error(`no answer within ${deadline} ms`)), deadline)
       }),
     ]).then(
       (v) => (clearTimeout(timeout), v),
@@ -83,7 +88,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
         run('readwrite', (os) => {
           for (const [k, v] of entries) v === undefined ? os.delete(k) : os.put(v, k)
           return promisifyRequest(os.transaction)
-        }).then(() => undefined),
+        }, entries.length).then(() => undefined),
       )
     }
     return chain
@@ -107,6 +112,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
       queued.set(key, value)
       timer ||= setTimeout(flush, COALESCE_MS)
     },
+    cancel: (key) => queued.delete(key),
     tx(mode, body) {
       void flush()
       const done = chain.then(() => run(mode, body))

@@ -62,7 +62,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     mine = list
     mineBytes = list.reduce((n, e) => n + e.bytes, 0)
   }
-  let droppedInMemory = 0
+  let droppedNow = 0 // dropped by push() in the current burst, reported once
   // The previous visitor's events after reset(): out of the store, sent from memory first.
   let leaving: Entry[] = []
   // Ids delivered while reset() is taking the store's events: a batch in flight then.
@@ -263,19 +263,29 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       mine.push(entry)
       mineBytes += entry.bytes
       let drop = 0
+      let lost = 0
       if (persisted()) {
         storage.set(entry.key, entry.text)
-        // The list only feeds page-hide requests here (the stored queue is trimmed when it is
-        // read): it is cut a hundred at a time, not one event per event.
-        if (mine.length > MAX_EVENTS + 100) for (; mine.length - drop > MAX_EVENTS; ) mineBytes -= mine[drop++].bytes
+        // Stored, the list only feeds page-hide requests (the stored queue is trimmed when it
+        // is read), and it is cut a hundred at a time. An event cut before its write was made
+        // is not written at all: a burst beyond the queue's bound costs no disk work, and
+        // those events are dropped like any over the bound, and reported.
+        if (mine.length > MAX_EVENTS + 100)
+          for (; mine.length - drop > MAX_EVENTS; drop++) {
+            mineBytes -= mine[drop].bytes
+            if (storage.cancel(mine[drop].key)) lost++
+          }
       } else if (mine.length > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES) {
-        // In memory the list is the queue, bounded like the stored one; a burst of drops is
-        // reported once.
+        // In memory the list is the queue, bounded like the stored one.
         while (mine.length - drop > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES) mineBytes -= mine[drop++].bytes
-        if (!droppedInMemory) queueMicrotask(() => (dropped(droppedInMemory), (droppedInMemory = 0)))
-        droppedInMemory += drop
+        lost = drop
       }
       if (drop) mine.splice(0, drop)
+      if (lost) {
+        // A burst of drops is reported once.
+        if (!droppedNow) queueMicrotask(() => (dropped(droppedNow), (droppedNow = 0)))
+        droppedNow += lost
+      }
       schedule(mine.length - sending.size >= 20 ? 0 : BATCH_MS)
     },
     flush: () => (started ? drain(true).then(() => {}) : Promise.resolve()),
