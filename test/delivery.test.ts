@@ -276,6 +276,19 @@ describe('the queue across reloads, tabs and limits', () => {
     expect(c.names()).toEqual(['session_start'])
   })
 
+  it('two namespaces never send or see each other\'s events', async () => {
+    const c = fakeCollector('network', 'network')
+    const a = await started({ namespace: 'shop-a' })
+    const b = await started({ namespace: 'shop-b' })
+    a.track('only_a')
+    await a.flush() // fails: only_a waits in shop-a's store
+    await b.flush()
+    expect(c.requests.flatMap((r) => r.body.events.filter((e) => e.anonymousId === b.profile().anonymousId).map((e) => e.name))).not.toContain('only_a')
+    expect(Object.keys(await stored('shop-b')).join()).not.toContain(JSON.stringify('only_a'))
+    expect(JSON.stringify(await stored('shop-b'))).not.toContain('only_a')
+    expect(JSON.stringify(await stored('shop-a'))).toContain('only_a')
+  })
+
   it('drops the oldest events beyond 1,000 and says how many', async () => {
     const c = fakeCollector(...Array(3).fill('network'))
     const wm = await started()
