@@ -1,27 +1,14 @@
 // @vitest-environment node
 // Delivery to the example server's /collect in a real Chromium: offline, across a closed tab,
 // three tabs at once, a navigation right after track, and a failing collector.
-import { readFileSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { hasChromium, openTestPage, useBrowserSuite, until } from './harness.mjs'
+import { collector, hasChromium, openTestPage, useBrowserSuite, until } from './harness.mjs'
 
 const ATTRS = { collect: '/collect', 'auto-page': 'false', namespace: 'delivery' }
 
-
 describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () => {
   const t = useBrowserSuite()
-  const control = async (body) => (await fetch(t.server.url + '/__collect', { method: 'POST', body: JSON.stringify(body) })).json()
-  const stats = async () => (await (await fetch(t.server.url + '/__collect')).json()).stats
-  /** Events the collector stored (deduplicated by id), by name. */
-  const storedEvents = (name) => {
-    const file = join(t.server.dataDir, 'events.jsonl')
-    if (!existsSync(file)) return []
-    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.name === name)
-  }
-  const track = (page, name, n) => page.evaluate(([name, n]) => {
-    for (let i = 0; i < n; i++) window.waymark.track(name, { i })
-  }, [name, n])
+  const { control, stats, storedEvents, track } = collector(t)
 
   beforeEach(() => control({ fail: 0, status: 500, resetStats: true }))
 

@@ -2,25 +2,14 @@
 // The fault matrix in a real Chromium: a delivering tab closed mid-send, tabs without
 // BroadcastChannel or Web Locks, an IndexedDB that never opens, and what a reset or a
 // denial leaves in IndexedDB.
-import { readFileSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { hasChromium, openTestPage, until, useBrowserSuite } from './harness.mjs'
+import { collector, hasChromium, openTestPage, until, useBrowserSuite } from './harness.mjs'
 
 const ATTRS = { collect: '/collect', 'auto-page': 'false', namespace: 'faults' }
 
 describe.skipIf(!hasChromium())('faults in Chromium', { timeout: 90_000 }, () => {
   const t = useBrowserSuite()
-  const control = async (body) => (await fetch(t.server.url + '/__collect', { method: 'POST', body: JSON.stringify(body) })).json()
-  const stats = async () => (await (await fetch(t.server.url + '/__collect')).json()).stats
-  const storedEvents = (name) => {
-    const file = join(t.server.dataDir, 'events.jsonl')
-    if (!existsSync(file)) return []
-    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.name === name)
-  }
-  const track = (page, name, n) => page.evaluate(([name, n]) => {
-    for (let i = 0; i < n; i++) window.waymark.track(name, { i })
-  }, [name, n])
+  const { control, stats, storedEvents, track } = collector(t)
   /** Everything in the namespace's IndexedDB store, as JSON text. */
   const disk = (page, namespace) => page.evaluate((ns) => new Promise((resolve, reject) => {
     const open = indexedDB.open(ns)

@@ -1,6 +1,6 @@
 // Helpers for the Playwright browser tests: find and launch Debian's Chromium, start the
 // example server on a free port, and open test pages that use the script-tag install.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -122,4 +122,23 @@ export function useBrowserSuite (contextOptions = {}) {
 /** Polls `check` (sync or async) every 50 ms until it is truthy or `ms` have passed. */
 export async function until (check, ms = 20_000) {
   for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50))
+}
+
+/**
+ * The example collector of a suite's server: `control` (POST /__collect), `stats`, the events
+ * it stored (deduplicated by id) by name, and `track(page, name, n)` (n events with props.i).
+ */
+export function collector (t) {
+  return {
+    control: async (body) => (await fetch(t.server.url + '/__collect', { method: 'POST', body: JSON.stringify(body) })).json(),
+    stats: async () => (await (await fetch(t.server.url + '/__collect')).json()).stats,
+    storedEvents (name) {
+      const file = join(t.server.dataDir, 'events.jsonl')
+      if (!existsSync(file)) return []
+      return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.name === name)
+    },
+    track: (page, name, n) => page.evaluate(([name, n]) => {
+      for (let i = 0; i < n; i++) window.waymark.track(name, { i })
+    }, [name, n]),
+  }
 }
