@@ -8,6 +8,7 @@
 import { withLock } from '../lock'
 import type { Storage } from '../storage'
 import type { ConsentState, WaymarkEvent } from '../types'
+import { handOverKeys, takeHandedKeys } from './handover'
 import { createLease } from './lease'
 import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
 import { chunks, type Collector, KEEPALIVE_BYTES, type Outcome, send } from './send'
@@ -116,28 +117,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     d.post({ gone: ids })
   }
 
-  // What pagehide handed to the browser must not be sent again by the next page, but an
-  // IndexedDB delete issued as the page ends often does not land. localStorage is written at
-  // once, so the keys go there, and whichever tab delivers next deletes them from the queue.
-  const HANDED = `${d.namespace}:handed`
-  const handOver = (keys: QueueKey[]): void => {
-    try {
-      keys = [...handedKeys(), ...keys].slice(-MAX_EVENTS)
-      if (keys.length) localStorage.setItem(HANDED, JSON.stringify(keys))
-    } catch {
-      // No localStorage (some private modes): the next page sends them again, same ids.
-    }
-  }
-  const handedKeys = (): QueueKey[] => {
-    try {
-      const keys = JSON.parse(localStorage.getItem(HANDED) || '[]')
-      localStorage.removeItem(HANDED)
-      // Only queue keys: anything else under our name is not ours to delete.
-      return Array.isArray(keys) ? keys.filter((k) => Array.isArray(k) && k[0] === 'q' && typeof k[4] == 'string') : []
-    } catch {
-      return []
-    }
-  }
+  const handOver = (keys: QueueKey[]): void => handOverKeys(d.namespace, keys)
+  const handedKeys = (): QueueKey[] => takeHandedKeys(d.namespace)
 
   const dropped = (n: number): void => {
     if (n) d.fail(`delivery queue full: dropped the ${n} oldest event${n > 1 ? 's' : ''}`)
