@@ -32,6 +32,13 @@ const ELEMENTS: Array<[string, (base: Base) => CustomElementConstructor]> = [
  * Registers the elements (once per page) and binds them to `wm`; starts rendering its
  * banner, toast, modal and inline offers. Calling it again with another instance moves the
  * existing and future elements, and the offers, to that instance. Does nothing without a DOM.
+ *
+ * @example
+ * import { createWaymark } from 'waymark'
+ * import { defineElements } from 'waymark/elements'
+ * const wm = createWaymark({ playbook: '/playbook.json', orders: '/api/orders/{id}' })
+ * defineElements(wm, { stylesheet: '/waymark.css' }) // the link is only used where constructable stylesheets are missing
+ * // <waymark-greeting></waymark-greeting> <waymark-order-status order-id="A-1001"></waymark-order-status>
  */
 export function defineElements(wm: Waymark, options: DefineElementsOptions = {}): void {
   if (typeof customElements === 'undefined' || typeof HTMLElement === 'undefined') return

@@ -33,6 +33,10 @@ const KINDS = ['banner', 'toast', 'modal', 'inline', 'headless']
  *
  * @param doc the playbook, as parsed from JSON
  * @returns `{ ok: true, playbook }` (the document itself) or `{ ok: false, errors }` (never empty)
+ *
+ * @example
+ * const result = validatePlaybook(await (await fetch('/playbook.json')).json())
+ * if (!result.ok) console.error(result.errors.join('\n')) // rules[3].if.event.total: unknown operator "$gtt"
  */
 export function validatePlaybook(doc: unknown): ValidationResult {
   const errors: string[] = []

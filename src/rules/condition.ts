@@ -208,6 +208,11 @@ const cond = (c: unknown, g: Groups): P => {
  * @param condition e.g. `{ "event.total": { "$gte": 40 }, "visit.returning": true }`
  * @param groups saved groups read by `$inGroup` / `$notInGroup` (name → members)
  * @returns a reusable predicate over the decision context
+ *
+ * @example
+ * const returningBigCart = compileCondition({ 'event.total': { $gte: 40 }, 'visit.returning': true })
+ * returningBigCart({ event: { total: 45 }, visit: { returning: true } }) // true
+ * compileCondition({ x: { $gtt: 1 } })({ x: 5 }) // false: an unknown operator never matches
  */
 export function compileCondition(condition: unknown, groups?: Record<string, unknown[]>): CompiledCondition {
   try {
