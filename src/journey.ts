@@ -54,7 +54,9 @@ export function step(
   setOwn(journey.counts, name, (has(journey.counts, name) ? journey.counts[name] : 0) + 1)
   const current = stages.findIndex((s) => s.id === journey.stage)
   const loop = stages.findIndex((s) => s.loop)
-  const looped = loop >= 0 && current >= loop
+  // The loyalty loop opens only once the loop stage itself was reached: a review written before
+  // any purchase moves the visitor forward, but starts no cycle.
+  const looped = loop >= 0 && current >= loop && journey.stages.some((s) => s.id === stages[loop].id)
   let ctx: unknown
   for (let i = stages.length - 1; i >= 0; i--) {
     const s = stages[i]

@@ -62,3 +62,15 @@ describe('journey steps', () => {
     expect(j.stages.length).toBe(MAX_STAGE_HISTORY)
   })
 })
+
+describe('the loyalty loop', () => {
+  it('opens only after the loop stage itself was reached, not when a later stage was entered before it', () => {
+    const stages = compileStages(DEFAULT_STAGES, compileCondition)
+    const j = emptyJourney()
+    step(j, stages, 'product_viewed', () => ({}), 1)
+    expect(step(j, stages, 'review_written', () => ({}), 2)).toBe('advocate') // before any purchase
+    expect(step(j, stages, 'cart_viewed', () => ({}), 3)).toBeNull() // no new cycle: nothing was bought
+    expect(j.cycle).toBe(0)
+    expect(step(j, stages, 'order:delivered', () => ({}), 4)).toBeNull() // and enjoy is behind
+  })
+})

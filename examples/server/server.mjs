@@ -1,6 +1,8 @@
 // Example backend for the Waymark storefront demo. Plain Node `http`, no frameworks.
 //
 //   GET  /…                  static files from examples/storefront/ (SPA fallback to index.html)
+//   GET  /esm/…              the npm example: static files from examples/esm/ (its index.html at /esm/, the
+//                            rollup build at /esm/dist/app.js; `npm run build:examples` makes it); no fallback
 //   GET  /waymark.iife.js    the SDK build from dist/ (and its .map)
 //   GET  /playbook.json      examples/server/playbook.json, with an ETag (304 on If-None-Match)
 //   GET  /__playbook         the playbook endpoint's fault mode and request counts
@@ -49,6 +51,7 @@ const INVALID_PLAYBOOK = JSON.stringify({ version: '9999-01-01.1', rules: [{ id:
  */
 export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO, dataDir } = {}) {
   const shopDir = join(root, 'examples', 'storefront')
+  const esmDir = join(root, 'examples', 'esm')
   const distDir = join(root, 'dist')
   const playbookFile = join(root, 'examples', 'server', 'playbook.json')
   const dataFile = join(dataDir ?? join(root, 'examples', 'server', 'data'), 'events.jsonl')
@@ -102,6 +105,21 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     const order = /^\/api\/orders\/([A-Za-z0-9_-]{1,64})$/.exec(path)
     if (order) return sendOrder(res, order[1], req)
     if (path.startsWith('/api/')) return send(res, 404, 'Not found')
+
+    // The npm example: its own directory, no SPA fallback (a missing file is a 404).
+    if (path === '/esm') {
+      const q = (req.url ?? '').indexOf('?')
+      return send(res, 301, null, { Location: '/esm/' + (q === -1 ? '' : req.url.slice(q)) })
+    }
+    if (path.startsWith('/esm/')) {
+      const rel = path.slice('/esm'.length)
+      const file = resolve(esmDir, '.' + (rel.endsWith('/') ? rel + 'index.html' : rel))
+      if (file !== esmDir && !file.startsWith(esmDir + sep)) return send(res, 403, 'Forbidden')
+      if (rel.startsWith('/dist/') && !(await isFile(file))) {
+        return send(res, 404, `${path} is not built: run \`npm run build\` and \`npm run build:examples\``)
+      }
+      return serveFile(res, file, req)
+    }
 
     // Static files; the resolved path must stay inside the storefront directory.
     const file = resolve(shopDir, '.' + (path.endsWith('/') ? path + 'index.html' : path))
@@ -283,6 +301,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const port = process.env.PORT === undefined ? 5173 : Number(process.env.PORT)
   const { url, close } = await startServer({ port })
   console.log(`Waymark demo storefront: ${url}/`)
+  console.log(`npm (ESM, headless) example: ${url}/esm/`)
   if (!existsSync(join(REPO, 'dist', 'waymark.iife.js'))) console.warn('dist/waymark.iife.js is missing: run `npm run build` first')
+  if (!existsSync(join(REPO, 'examples', 'esm', 'dist', 'app.js'))) console.warn('examples/esm/dist/app.js is missing: run `npm run build:examples` first')
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => close().then(() => process.exit(0)))
 }

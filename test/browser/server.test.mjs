@@ -3,7 +3,7 @@
 import { describe, test, expect, beforeAll, afterAll, afterEach, vi } from 'vitest'
 import { request } from 'node:http'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from '../../examples/server/server.mjs'
@@ -54,6 +54,47 @@ describe('example server', { timeout: 30_000 }, () => {
   test('refuses directory traversal', async () => {
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/..%5cpackage.json', '/x/../../package.json']) {
       expect(await rawGet(server.url, path), path).toBe(403)
+    }
+  })
+
+  test('serves the npm example under /esm/ from examples/esm/, its build at /esm/dist/app.js, nothing outside it', async () => {
+    // The real page links its stylesheet and the rollup bundle under /esm/.
+    const page = await fetch(server.url + '/esm/')
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await page.text()
+    expect(html).toContain('src="/esm/dist/app.js"')
+    expect(html).toContain('href="/esm/esm.css"')
+    expect((await fetch(server.url + '/esm/esm.css')).headers.get('content-type')).toMatch(/^text\/css/)
+    const redirect = await fetch(server.url + '/esm?order=A-2', { redirect: 'manual' })
+    expect([redirect.status, redirect.headers.get('location')]).toEqual([301, '/esm/?order=A-2'])
+
+    // A root of our own, so the build's presence and absence are both checked whatever dist/ holds.
+    const root = mkdtempSync(join(tmpdir(), 'waymark-root-'))
+    mkdirSync(join(root, 'examples', 'esm', 'dist'), { recursive: true })
+    writeFileSync(join(root, 'examples', 'esm', 'index.html'), '<!doctype html><title>esm</title>')
+    writeFileSync(join(root, 'examples', 'esm', 'dist', 'app.js'), 'export {}')
+    writeFileSync(join(root, 'examples', 'secret.txt'), 'not served')
+    writeFileSync(join(root, 'package.json'), '{}')
+    const own = await startServer({ port: 0, root, dataDir })
+    try {
+      expect(await (await fetch(own.url + '/esm/')).text()).toContain('<title>esm</title>')
+      const app = await fetch(own.url + '/esm/dist/app.js')
+      expect([app.status, app.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8'])
+      // No SPA fallback under /esm/: a missing file is a 404, and a missing build says how to make it.
+      expect((await fetch(own.url + '/esm/missing.js')).status).toBe(404)
+      expect((await fetch(own.url + '/esm/some/route')).status).toBe(404)
+      rmSync(join(root, 'examples', 'esm', 'dist'), { recursive: true })
+      const unbuilt = await fetch(own.url + '/esm/dist/app.js')
+      expect(unbuilt.status).toBe(404)
+      expect(await unbuilt.text()).toMatch(/npm run build:examples/)
+      for (const path of ['/esm/../secret.txt', '/esm/%2e%2e/secret.txt', '/esm/..%2fsecret.txt', '/esm/..%5csecret.txt',
+        '/esm/dist/../../secret.txt', '/esm/../../package.json', '/esm/%2e%2e/%2e%2e/package.json']) {
+        expect(await rawGet(own.url, path), path).toBe(403)
+      }
+    } finally {
+      await own.close()
+      rmSync(root, { recursive: true, force: true })
     }
   })
 
