@@ -64,7 +64,7 @@ describe('waymark validate', () => {
   it('prints a one-line summary and exits 0 for a valid playbook', async () => {
     const { code, out, err } = await cli('validate', SERVER_PLAYBOOK)
     expect([code, err]).toEqual([0, ''])
-    expect(out).toBe(`${SERVER_PLAYBOOK}: valid · version 2026-11-23.1 · 6 stages · 3 rules (3 enabled) · texts: en, ru`)
+    expect(out).toBe(`${SERVER_PLAYBOOK}: valid · version 2026-11-23.1 · 6 stages · 6 rules (6 enabled) · texts: en, ru`)
   })
 
   it('summarises a playbook without stages, version or texts', async () => {

@@ -10,9 +10,9 @@ const wm = createWaymark({
   playbook: '/playbook.json',
   collect: '/collect',
   orders: '/api/orders/{id}',
-  locale: 'ru', // the storefront's locale: the same visitor, the same greeting
+  locale: 'ru', // Russian texts and the Russian twins of the example playbook's rules
 })
-window.wm = wm // for the console: try wm.journey() or wm.explain('free-shipping-nudge')
+window.wm = wm // for the console: try wm.journey() or wm.explain('free-shipping-nudge-ru')
 
 const STAGES = ['consider', 'evaluate', 'buy', 'enjoy', 'advocate', 'bond']
 const ORDER_STEPS = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered']

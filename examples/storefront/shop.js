@@ -3,23 +3,156 @@
 // public API: `waymark(...)` (works before the SDK loads: calls are queued) and, once loaded,
 // `waymark.profile()`, `waymark.journey()`, `waymark.greeting()` and `waymark.on(...)`.
 // Every string is set with textContent: nothing here uses innerHTML.
+//
+// The shop speaks English and Russian. The inline script in index.html picks the language
+// (the visitor's choice, else the browser's), puts it on <html lang> and gives it to the SDK as
+// data-locale; this file shows every text in it. The EN / RU switch stores the choice and
+// reloads the page, because the SDK reads its options once.
 'use strict'
 
+const LANGS = ['en', 'ru']
+const LANG = LANGS.includes(document.documentElement.lang) ? document.documentElement.lang : 'en'
+const LANG_KEY = 'northbean-lang'
+
+const TEXTS = {
+  en: {
+    'nav.label': 'Main',
+    'nav.catalogue': 'Catalogue',
+    'nav.cart': 'Cart',
+    'nav.order': 'My order',
+    'lang.label': 'Language',
+    'greeting.first': 'Welcome to Northbean!',
+    'catalogue.title': 'Freshly roasted, delivered',
+    'catalogue.lead': 'Small-batch beans and the tools to brew them. Free shipping from €50.',
+    'catalogue.view': 'View product',
+    'product.back': '← All products',
+    'product.add': 'Add to cart / view cart',
+    'cart.title': 'Your cart',
+    'cart.empty': 'Your cart is empty.',
+    'cart.browse': 'Browse the catalogue',
+    'cart.total': 'Total:',
+    'cart.place': 'Place order',
+    'order.title': 'Order',
+    'order.thanks': 'Thank you! The status below updates by itself.',
+    'order.status': 'Status: {status}',
+    'order.unknown': 'We could not find this order.',
+    'order.unavailable': 'Order status is unavailable right now.',
+    'missing.title': 'Page not found',
+    'missing.back': 'Back to the catalogue',
+    'panel.title': 'What Waymark knows',
+    'panel.loading': 'Loading the SDK…',
+    'panel.stages': 'Journey stages',
+    'panel.identify': 'Identify as Анна',
+    'panel.logout': 'Log out',
+    'panel.events': 'Recent events',
+    'panel.first': 'First visit: no greeting yet.',
+    'panel.firstNamed': 'First visit, {name}: no greeting yet.',
+    'panel.failed': 'Waymark did not load: {error}',
+    'error.start': 'the SDK did not start',
+    'error.load': 'the SDK failed to load',
+    footer: 'A demo storefront for the Waymark SDK. Nothing here is for sale.',
+    'title.shop': 'Northbean Coffee',
+    'title.cart': 'Cart',
+    'title.order': 'Order {id}',
+    'title.missing': 'Page not found',
+  },
+  ru: {
+    'nav.label': 'Основное меню',
+    'nav.catalogue': 'Каталог',
+    'nav.cart': 'Корзина',
+    'nav.order': 'Мой заказ',
+    'lang.label': 'Язык',
+    'greeting.first': 'Добро пожаловать в Northbean!',
+    'catalogue.title': 'Свежая обжарка с доставкой',
+    'catalogue.lead': 'Кофе малыми партиями и всё, чтобы его заварить. Бесплатная доставка от 50\u00a0€.',
+    'catalogue.view': 'Подробнее',
+    'product.back': '← Весь каталог',
+    'product.add': 'Добавить в корзину',
+    'cart.title': 'Ваша корзина',
+    'cart.empty': 'В корзине пока пусто.',
+    'cart.browse': 'Перейти в каталог',
+    'cart.total': 'Итого:',
+    'cart.place': 'Оформить заказ',
+    'order.title': 'Заказ',
+    'order.thanks': 'Спасибо за заказ! Статус ниже обновляется сам.',
+    'order.status': 'Статус: {status}',
+    'order.unknown': 'Мы не нашли этот заказ.',
+    'order.unavailable': 'Статус заказа сейчас недоступен.',
+    'missing.title': 'Страница не найдена',
+    'missing.back': 'Вернуться в каталог',
+    'panel.title': 'Что знает Waymark',
+    'panel.loading': 'Загружаем SDK…',
+    'panel.stages': 'Этапы пути покупателя',
+    'panel.identify': 'Войти как Анна',
+    'panel.logout': 'Выйти',
+    'panel.events': 'Последние события',
+    'panel.first': 'Первый визит: приветствия пока нет.',
+    'panel.firstNamed': 'Первый визит, {name}: приветствия пока нет.',
+    'panel.failed': 'Waymark не загрузился: {error}',
+    'error.start': 'SDK не запустился',
+    'error.load': 'ошибка загрузки скрипта',
+    footer: 'Демо-магазин для SDK Waymark. Здесь ничего не продаётся.',
+    'title.shop': 'Northbean Coffee',
+    'title.cart': 'Корзина',
+    'title.order': 'Заказ {id}',
+    'title.missing': 'Страница не найдена',
+  },
+}
+
+// Order statuses, for the fallback below only (the SDK's element has its own, in its locale).
+const STATUS = {
+  en: { placed: 'placed', paid: 'paid', packed: 'packed', shipped: 'shipped', out_for_delivery: 'out for delivery',
+    delivered: 'delivered', cancelled: 'cancelled', returned: 'returned' },
+  ru: { placed: 'оформлен', paid: 'оплачен', packed: 'собран', shipped: 'отправлен', out_for_delivery: 'передан курьеру',
+    delivered: 'доставлен', cancelled: 'отменён', returned: 'возвращён' },
+}
+
+/** A text in the page's language, `{name}` placeholders filled. */
+function t (key, params = {}) {
+  const text = TEXTS[LANG][key] ?? TEXTS.en[key] ?? key
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all))
+}
+
+// Names and descriptions per language; `name.en` is also what events carry, so reports do not
+// depend on the visitor's language.
 const PRODUCTS = [
-  { id: 'espresso-roast', name: 'Espresso Roast, 1 kg', price: 24, color: '#4a2c1d',
-    description: 'Chocolate, hazelnut and a long finish. Roasted for espresso, fine in a moka pot.' },
-  { id: 'yirgacheffe', name: 'Ethiopia Yirgacheffe, 250 g', price: 12.5, color: '#c58b4c',
-    description: 'Jasmine and bergamot. A light roast for filter and pour-over.' },
-  { id: 'hand-grinder', name: 'Hand grinder', price: 45, color: '#7b8087',
-    description: 'Steel burrs, 40 settings, from Turkish to French press.' },
-  { id: 'stoneware-mug', name: 'Stoneware mug', price: 9, color: '#3f6f73',
-    description: 'Holds 300 ml and keeps it warm.' },
+  { id: 'espresso-roast', price: 24, color: '#4a2c1d',
+    name: { en: 'Espresso Roast, 1 kg', ru: 'Эспрессо-обжарка, 1 кг' },
+    description: {
+      en: 'Chocolate, hazelnut and a long finish. Roasted for espresso, fine in a moka pot.',
+      ru: 'Шоколад, фундук и долгое послевкусие. Обжарка для эспрессо, хороша и в гейзерной кофеварке.',
+    } },
+  { id: 'yirgacheffe', price: 12.5, color: '#c58b4c',
+    name: { en: 'Ethiopia Yirgacheffe, 250 g', ru: 'Эфиопия Иргачефф, 250 г' },
+    description: {
+      en: 'Jasmine and bergamot. A light roast for filter and pour-over.',
+      ru: 'Жасмин и бергамот. Светлая обжарка для фильтра и воронки.',
+    } },
+  { id: 'hand-grinder', price: 45, color: '#7b8087',
+    name: { en: 'Hand grinder', ru: 'Ручная кофемолка' },
+    description: {
+      en: 'Steel burrs, 40 settings, from Turkish to French press.',
+      ru: 'Стальные жернова, 40 степеней помола: от турки до френч-пресса.',
+    } },
+  { id: 'stoneware-mug', price: 9, color: '#3f6f73',
+    name: { en: 'Stoneware mug', ru: 'Керамическая кружка' },
+    description: {
+      en: 'Holds 300 ml and keeps it warm.',
+      ru: 'Вмещает 300 мл и долго держит тепло.',
+    } },
 ]
 const STAGES = ['consider', 'evaluate', 'buy', 'enjoy', 'advocate', 'bond']
+// The stages' names in the panel (the playbook's stage ids are the English ones).
+const STAGE_NAMES = {
+  en: {},
+  ru: { consider: 'знакомство', evaluate: 'выбор', buy: 'покупка', enjoy: 'использование', advocate: 'рекомендация', bond: 'лояльность' },
+}
 const CART_KEY = 'northbean-cart'
 const ORDER_KEY = 'northbean-last-order'
 const $ = (id) => document.getElementById(id)
-const euro = (n) => '€' + n.toFixed(2)
+const MONEY = new Intl.NumberFormat(LANG === 'ru' ? 'ru-RU' : 'en-IE', { style: 'currency', currency: 'EUR' })
+const euro = (n) => MONEY.format(n) // €24.00 in English, 24,00 € in Russian
+const pageTitle = (part) => (part ? part + ' · ' : '') + t('title.shop')
 const wm = (...args) => window.waymark(...args) // always the current stub or live instance
 
 // ---- cart (the shop's own state, in localStorage) ----
@@ -51,14 +184,19 @@ function render () {
   else if ((m = /^\/product\/([\w-]+)$/.exec(path))) renderProduct(m[1])
   else if (path === '/cart') renderCart()
   else if ((m = /^\/order\/([\w-]+)$/.exec(path))) renderOrder(m[1])
-  else show('view-missing')
+  else renderMissing()
   $('main').focus({ preventScroll: true })
   window.scrollTo(0, 0)
 }
 
 function renderCatalogue () {
   show('view-catalogue')
-  document.title = 'Northbean Coffee'
+  document.title = pageTitle()
+}
+
+function renderMissing () {
+  show('view-missing')
+  document.title = pageTitle(t('title.missing'))
 }
 
 function buildCatalogue () {
@@ -70,7 +208,7 @@ function buildCatalogue () {
     swatch.className = 'swatch'
     swatch.style.background = p.color
     const h2 = document.createElement('h2')
-    h2.textContent = p.name
+    h2.textContent = p.name[LANG]
     const price = document.createElement('p')
     price.className = 'price'
     price.textContent = euro(p.price)
@@ -78,7 +216,7 @@ function buildCatalogue () {
     link.className = 'button'
     link.href = '/product/' + p.id
     link.dataset.link = ''
-    link.textContent = 'View product'
+    link.textContent = t('catalogue.view')
     li.append(swatch, h2, price, link)
     grid.append(li)
   }
@@ -86,20 +224,20 @@ function buildCatalogue () {
 
 function renderProduct (id) {
   const p = PRODUCTS.find((x) => x.id === id)
-  if (!p) return show('view-missing')
+  if (!p) return renderMissing()
   show('view-product')
-  document.title = p.name + ' · Northbean Coffee'
+  document.title = pageTitle(p.name[LANG])
   $('product-swatch').style.background = p.color
-  $('product-name').textContent = p.name
+  $('product-name').textContent = p.name[LANG]
   $('product-price').textContent = euro(p.price)
-  $('product-description').textContent = p.description
+  $('product-description').textContent = p.description[LANG]
   $('add-to-cart').dataset.product = p.id
-  wm('track', 'product_viewed', { id: p.id, name: p.name, price: p.price })
+  wm('track', 'product_viewed', { id: p.id, name: p.name.en, price: p.price })
 }
 
 function renderCart () {
   show('view-cart')
-  document.title = 'Cart · Northbean Coffee'
+  document.title = pageTitle(t('title.cart'))
   const lines = readCart()
   const list = $('cart-lines')
   list.replaceChildren()
@@ -108,7 +246,7 @@ function renderCart () {
     if (!p) continue
     const li = document.createElement('li')
     const name = document.createElement('span')
-    name.textContent = `${l.qty} × ${p.name}`
+    name.textContent = `${l.qty} × ${p.name[LANG]}`
     const sum = document.createElement('span')
     sum.textContent = euro(p.price * l.qty)
     li.append(name, sum)
@@ -123,7 +261,7 @@ function renderCart () {
 
 function renderOrder (id) {
   show('view-order')
-  document.title = 'Order ' + id + ' · Northbean Coffee'
+  document.title = pageTitle(t('title.order', { id }))
   $('order-id').textContent = id
   // The SDK's <waymark-order-status> element polls /api/orders/{id} (data-orders) and updates live.
   const el = document.createElement('waymark-order-status')
@@ -141,12 +279,14 @@ async function orderFallback (id) {
   try {
     const res = await fetch('/api/orders/' + encodeURIComponent(id))
     const order = res.ok ? await res.json() : null
-    out.textContent = order ? 'Status: ' + order.status.replace(/_/g, ' ') : 'We could not find this order.'
+    out.textContent = order
+      ? t('order.status', { status: STATUS[LANG][order.status] ?? order.status.replace(/_/g, ' ') })
+      : t('order.unknown')
     if (order && order.status !== 'delivered' && location.pathname === '/order/' + id) {
       fallbackTimer = setTimeout(() => orderFallback(id), 5000)
     }
   } catch {
-    out.textContent = 'Order status is unavailable right now.'
+    out.textContent = t('order.unavailable')
   }
 }
 
@@ -179,9 +319,9 @@ function renderPanel () {
   const profile = w.profile()
   const journey = w.journey()
   const greeting = w.greeting()
-  $('wm-greeting').textContent = greeting
-    ? greeting.text
-    : `First visit${profile.traits.firstName ? ', ' + profile.traits.firstName : ''}: no greeting yet.`
+  const name = profile.traits.firstName
+  $('wm-greeting').textContent = greeting ? greeting.text
+    : name ? t('panel.firstNamed', { name }) : t('panel.first')
   $('wm-profile').textContent = JSON.stringify(profile, null, 2)
   $('wm-journey').textContent = JSON.stringify(journey, null, 2)
   const reached = new Set(journey.stages.map((s) => s.id))
@@ -207,19 +347,41 @@ function whenSdk () {
   return new Promise((resolve, reject) => {
     const ready = () => typeof window.waymark.profile === 'function'
       ? Promise.resolve(window.waymark.ready).then(resolve, reject)
-      : reject(new Error('the SDK did not start'))
+      : reject(new Error(t('error.start')))
     if (typeof window.waymark.profile === 'function') return ready()
     const tag = document.querySelector('script[src$="waymark.iife.js"]')
     tag.addEventListener('load', ready, { once: true })
-    tag.addEventListener('error', () => reject(new Error('the SDK failed to load')), { once: true })
+    tag.addEventListener('error', () => reject(new Error(t('error.load'))), { once: true })
   })
 }
 
+// ---- language ----
+/** Every static text of index.html (data-t: its text, data-t-label: its aria-label) in the page's language. */
+function applyTexts () {
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t)
+  for (const el of document.querySelectorAll('[data-t-label]')) el.setAttribute('aria-label', t(el.dataset.tLabel))
+  // <waymark-greeting> shows this on a first visit; the SDK's own greeting (in data-locale) after.
+  // The element observes the attribute, so it may be set before or after the SDK defines it.
+  document.querySelector('waymark-greeting').setAttribute('first-visit-text', t('greeting.first'))
+  for (const button of document.querySelectorAll('.lang-switch [data-lang]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === LANG))
+  }
+}
+
+/** Remembers the choice and reloads: the SDK reads data-locale once, when it starts. */
+function switchLanguage (lang) {
+  if (lang === LANG || !LANGS.includes(lang)) return
+  try { localStorage.setItem(LANG_KEY, lang) } catch { return /* storage blocked: nowhere to keep the choice */ }
+  location.reload()
+}
+
 // ---- start ----
+applyTexts()
 for (const id of STAGES) {
   const li = document.createElement('li')
   li.dataset.stage = id
-  li.textContent = id
+  li.textContent = STAGE_NAMES[LANG][id] ?? id
+  if (li.textContent !== id) li.title = id
   $('wm-stages').append(li)
 }
 buildCatalogue()
@@ -236,6 +398,9 @@ document.addEventListener('click', (e) => {
   if (a.getAttribute('href') !== location.pathname) go(a.getAttribute('href'))
 })
 window.addEventListener('popstate', render)
+for (const button of document.querySelectorAll('.lang-switch [data-lang]')) {
+  button.addEventListener('click', () => switchLanguage(button.dataset.lang))
+}
 $('add-to-cart').addEventListener('click', addToCart)
 $('place-order').addEventListener('click', placeOrder)
 $('identify').addEventListener('click', () => {
@@ -257,5 +422,5 @@ whenSdk().then(() => {
   w.on('stage', renderPanel)
   renderPanel()
 }, (err) => {
-  $('wm-greeting').textContent = 'Waymark did not load: ' + err.message
+  $('wm-greeting').textContent = t('panel.failed', { error: err.message })
 })

@@ -270,4 +270,57 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(pageErrors).toEqual([])
     expect(consoleErrors).toEqual([])
   })
+
+  test('the demo storefront switches to Russian and back; the choice is remembered and the SDK follows it', async () => {
+    const page = await t.context.newPage() // the context's browser speaks en-US
+    const { pageErrors, consoleErrors } = watchErrors(page)
+    const state = () => page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      locale: window.waymark.locale,
+      pressed: [...document.querySelectorAll('.lang-switch button')].map((b) => `${b.textContent}:${b.getAttribute('aria-pressed')}`),
+      stored: localStorage.getItem('northbean-lang'),
+    }))
+    const nav = () => page.getByRole('navigation').textContent()
+    const headerGreeting = () => page.locator('waymark-greeting').evaluate((el) => el.shadowRoot.textContent)
+    /** Presses a language button from the keyboard and waits for the reloaded page's SDK. */
+    const switchTo = async (name) => {
+      await page.getByRole('button', { name, exact: true }).focus()
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
+      await waitForSdk(page)
+    }
+
+    await page.goto(t.server.url + '/')
+    await waitForSdk(page)
+    expect(await state()).toEqual({ lang: 'en', locale: 'en', pressed: ['EN:true', 'RU:false'], stored: null })
+    expect(await nav()).toMatch(/Catalogue\s+Cart/)
+    await expect.poll(headerGreeting).toBe('Welcome to Northbean!')
+    await page.getByRole('button', { name: 'Identify as Анна' }).click()
+    await expect.poll(async () => (await profile(page)).userId).toBe('u-42')
+    await settle(page)
+
+    await switchTo('RU')
+    expect(await state()).toEqual({ lang: 'ru', locale: 'ru', pressed: ['EN:false', 'RU:true'], stored: 'ru' })
+    expect(await nav()).toMatch(/Каталог\s+Корзина/)
+    expect(await page.locator('h1:visible').textContent()).toBe('Свежая обжарка с доставкой')
+    await expect.poll(headerGreeting).toBe('Добро пожаловать в Northbean!') // still the first visit
+
+    // Back after 31 idle minutes: the language is remembered, and Waymark greets in it.
+    await settle(page)
+    await page.clock.install({ time: Date.now() + 31 * MINUTE })
+    await reload(page)
+    expect(await state()).toMatchObject({ lang: 'ru', locale: 'ru', stored: 'ru' })
+    expect(await page.evaluate(() => window.waymark.greeting()?.text)).toBe('С возвращением, Анна!')
+    await expect.poll(headerGreeting).toBe('С возвращением, Анна!')
+    await expect.poll(() => page.locator('#wm-greeting').textContent()).toBe('С возвращением, Анна!')
+
+    await switchTo('EN')
+    expect(await state()).toEqual({ lang: 'en', locale: 'en', pressed: ['EN:true', 'RU:false'], stored: 'en' })
+    expect(await nav()).toMatch(/Catalogue\s+Cart/)
+    expect(await page.evaluate(() => window.waymark.greeting()?.text)).toBe('Welcome back, Анна!')
+    await expect.poll(headerGreeting).toBe('Welcome back, Анна!')
+
+    await page.waitForTimeout(300)
+    expect(pageErrors).toEqual([])
+    expect(consoleErrors).toEqual([])
+  })
 })
