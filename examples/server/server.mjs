@@ -300,8 +300,11 @@ function loadIds(file) {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const port = process.env.PORT === undefined ? 5173 : Number(process.env.PORT)
   const { url, close } = await startServer({ port })
-  console.log(`Waymark demo storefront: ${url}/`)
+  // What a newcomer wants to open, and the backend the demo talks to.
+  console.log(`Waymark demo storefront (script tag, English and Russian): ${url}/`)
+  console.log(`  product page: ${url}/product/espresso-roast   cart: ${url}/cart   live order: ${url}/order/A-1001`)
   console.log(`npm (ESM, headless) example: ${url}/esm/`)
+  console.log(`Backend: playbook ${url}/playbook.json (ETag) · events POST ${url}/collect (seen: ${url}/__collect) · orders ${url}/api/orders/{id}`)
   if (!existsSync(join(REPO, 'dist', 'waymark.iife.js'))) console.warn('dist/waymark.iife.js is missing: run `npm run build` first')
   if (!existsSync(join(REPO, 'examples', 'esm', 'dist', 'app.js'))) console.warn('examples/esm/dist/app.js is missing: run `npm run build:examples` first')
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => close().then(() => process.exit(0)))

@@ -197,20 +197,28 @@ describe('example server', { timeout: 30_000 }, () => {
     expect((await pin({ id: 'P-1', status: 'lost' })).status).toBe(400)
   })
 
-  test('`node examples/server/server.mjs` starts and prints its URL', async () => {
+  test('`node examples/server/server.mjs` starts and prints its URLs, and every page and endpoint it prints answers', async () => {
     const child = spawn(process.execPath, ['examples/server/server.mjs'], { cwd: ROOT, env: { ...process.env, PORT: '0' } })
     try {
-      const url = await new Promise((resolve, reject) => {
-        let out = ''
+      const out = await new Promise((resolve, reject) => {
+        let text = ''
         child.stdout.on('data', (d) => {
-          out += d
-          const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out)
-          if (m) resolve(m[0])
+          text += d
+          if (/^Backend:/m.test(text) && text.endsWith('\n')) resolve(text)
         })
-        child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
-        setTimeout(() => reject(new Error('no URL printed within 10 s: ' + out)), 10_000)
+        child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${text}`)))
+        setTimeout(() => reject(new Error('no URLs printed within 10 s: ' + text)), 10_000)
       })
-      expect((await fetch(url + '/')).status).toBe(200)
+      const urls = [...out.matchAll(/http:\/\/127\.0\.0\.1:\d+\/[^\s)]*/g)].map((m) => m[0])
+      expect(urls.map((u) => u.replace(/^http:\/\/[^/]+/, ''))).toEqual([
+        '/', '/product/espresso-roast', '/cart', '/order/A-1001', '/esm/', '/playbook.json', '/collect', '/__collect', '/api/orders/{id}',
+      ])
+      for (const u of urls) {
+        const res = u.endsWith('/collect')
+          ? await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [], sentAt: Date.now() }) })
+          : await fetch(u.replace('{id}', 'A-1001'))
+        expect(res.status, u).toBeLessThan(300)
+      }
     } finally {
       child.kill()
     }
