@@ -242,13 +242,49 @@ export interface Explanation {
 export interface Waymark {
   /** Resolves when persisted state is loaded and the cached playbook applied. */
   ready: Promise<void>
+  /**
+   * Records an event: it may move the journey and fire offers at once, and is queued for
+   * `collect`. Props must be JSON-like and at most 32 KB.
+   * @example wm.track('cart_viewed', { total: 45, items: 3 })
+   */
   track(name: string, props?: Props): void
+  /**
+   * Records a page view with the current `path`, `url`, `title` and `referrer`, plus `props`.
+   * Called by itself on start and on SPA navigation unless `autoPage` is false.
+   * @example wm.page({ section: 'catalogue' })
+   */
   page(props?: Props): void
+  /**
+   * Sets the user (`null` only merges the traits) and merges traits. Only the traits named in
+   * `storeTraits` (default `firstName`, `name`, `locale`) are written to the device.
+   * @example wm.identify('u-42', { firstName: 'Анна', email: 'anna@example.com' })
+   */
   identify(userId: string | null, traits?: Props): void
+  /**
+   * Logout: forgets the user, traits and journey; a new anonymous id and a new visit.
+   * @example logoutButton.addEventListener('click', () => wm.reset())
+   */
   reset(): void
+  /**
+   * `granted` stores and sends; `pending` keeps everything in memory and sends nothing;
+   * `denied` also deletes what was stored and queued.
+   * @example banner.onAccept = () => wm.consent('granted')
+   */
   consent(state: ConsentState): void
+  /**
+   * The visitor as known on this device (a copy).
+   * @example if (wm.profile().returning) showLoyaltyLink()
+   */
   profile(): Profile
+  /**
+   * The current stage, the stages reached with their times, event counts and the loop cycle.
+   * @example const { stage } = wm.journey() // 'evaluate'
+   */
   journey(): Journey
+  /**
+   * The greeting for a returning visitor in the instance's locale, or null on a first visit.
+   * @example const g = wm.greeting(); if (g) header.textContent = g.text // «С возвращением, Анна!»
+   */
   greeting(): Greeting | null
   /** Would the rule fire now, and if not, which condition path, cap, schedule or rollout stops it. */
   explain(ruleId: string): Explanation
@@ -277,6 +313,20 @@ export interface Waymark {
    * when no table has it. Plain text, never markup.
    */
   text(key: string, params?: Record<string, string | number>): string | undefined
+  /**
+   * Listens to `event`, `stage`, `offer`, `order`, `playbook` or `error`. Returns the function
+   * that stops listening. A listener that throws is reported like an uncaught error and does
+   * not stop the others.
+   * @example
+   * const off = wm.on('offer', (offer) => {
+   *   if (offer.kind === 'headless') showMyOwnUi(offer.data, () => offer.click(), () => offer.dismiss())
+   * })
+   */
   on<K extends keyof WaymarkEventMap>(type: K, listener: (payload: WaymarkEventMap[K]) => void): () => void
+  /**
+   * Writes what is pending and stops listening and syncing; later calls do nothing. Stored
+   * state stays for the next instance.
+   * @example onUnmounted(() => wm.destroy())
+   */
   destroy(): void
 }
