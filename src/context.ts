@@ -18,15 +18,10 @@ export interface DecisionContext {
 
 /**
  * Builds the decision context for one event. The parts that touch the DOM or parse
- * strings (page, device, time) are computed only if a condition reads them.
+ * strings (page, device, time) are computed only if a condition reads them. An event
+ * that triggers as `order:<status>` also carries `order.status`.
  */
-export function buildContext(
-  s: VisitorState,
-  props: Props,
-  locale: string,
-  now: number,
-  extra?: Partial<DecisionContext>,
-): DecisionContext {
+export function buildContext(s: VisitorState, props: Props, locale: string, now: number, trigger: string): DecisionContext {
   let page: DecisionContext['page'] | undefined
   let device: DecisionContext['device'] | undefined
   let time: DecisionContext['time'] | undefined
@@ -63,6 +58,6 @@ export function buildContext(
       const d = new Date(now)
       return (time ||= { hour: d.getHours(), weekday: d.getDay() })
     },
-    ...extra,
+    ...(trigger.startsWith('order:') && { order: { status: trigger.slice(6) } }),
   }
 }

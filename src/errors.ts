@@ -1,3 +1,5 @@
+import { isArr } from './is'
+
 /**
  * Thrown by `createWaymark` when an option has the wrong type. This is the only error
  * Waymark throws: it signals a programming mistake, caught during development. Bad input
@@ -8,7 +10,7 @@ export class WaymarkOptionError extends TypeError {
   readonly option: string
 
   constructor(option: string, expected: string, got: unknown) {
-    super(`waymark: option "${option}" must be ${expected}, got ${got === null ? 'null' : Array.isArray(got) ? 'array' : typeof got}`)
+    super(`waymark: option "${option}" must be ${expected}, got ${got === null ? 'null' : isArr(got) ? 'array' : typeof got}`)
     this.name = 'WaymarkOptionError'
     this.option = option
   }

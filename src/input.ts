@@ -7,6 +7,9 @@ import { MAX_PROPS_BYTES, utf8Bytes } from './delivery/queue'
 import { isObj } from './is'
 import type { Props } from './types'
 
+/** A string of 1 to 200 characters: event names and user ids travel in every event, so they are bounded. */
+export const isName = (v: unknown): v is string => typeof v == 'string' && !!v && v.length <= 200
+
 /**
  * Copies props or traits (`undefined` counts as `{}`). Refused, with `fail` told why: not an
  * object, not JSON-serialisable, or bigger than one event may carry (every event must fit in

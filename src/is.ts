@@ -1,5 +1,8 @@
+/** `Array.isArray`, under a name that minifies. */
+export const isArr = Array.isArray
+
 /** A plain object (not null, not an array): the shape of JSON objects, props and traits. */
-export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !Array.isArray(x)
+export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !isArr(x)
 
 /** Whether `key` is `o`'s own property: page-chosen keys such as `constructor` must not find Object.prototype. */
 export const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)

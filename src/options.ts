@@ -1,5 +1,5 @@
 import { WaymarkOptionError } from './errors'
-import { has, isObj } from './is'
+import { has, isArr, isObj } from './is'
 import type { ConsentState, WaymarkOptions } from './types'
 
 /** Options after defaults are applied. */
@@ -9,9 +9,12 @@ export type ResolvedOptions = Required<Omit<WaymarkOptions, 'playbook' | 'collec
 /** The consent states, for checking input. */
 export const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
 
-// One short code per option keeps the checker small: s string, f function, o plain
-// object, n positive number, b boolean, a string array, c consent state.
-const KINDS: Record<keyof WaymarkOptions, string> = {
+/**
+ * Every option, with one short code per accepted type (this keeps the checker small, and
+ * the script tag reads its `data-*` attributes by it): s string, f function, o plain object,
+ * n positive number, b boolean, a string array, c consent state.
+ */
+export const KINDS: Record<keyof WaymarkOptions, string> = {
   playbook: 'sfo',
   refreshSeconds: 'n',
   collect: 'sf',
@@ -25,24 +28,16 @@ const KINDS: Record<keyof WaymarkOptions, string> = {
   debug: 'b',
 }
 
-const EXPECTED: Record<string, string> = {
-  s: 'a non-empty string',
-  f: 'a function',
-  o: 'a playbook object',
-  n: 'a positive number',
-  b: 'a boolean',
-  a: 'an array of strings',
-  c: '"granted", "pending" or "denied"',
+// Per type code: what the option must be (for the error), and the test.
+const TYPES: Record<string, [string, (v: unknown) => boolean]> = {
+  s: ['a non-empty string', (v) => typeof v === 'string' && v !== ''],
+  f: ['a function', (v) => typeof v === 'function'],
+  o: ['a playbook object', isObj],
+  n: ['a positive number', (v) => typeof v === 'number' && v > 0 && v < Infinity],
+  b: ['a boolean', (v) => typeof v === 'boolean'],
+  a: ['an array of strings', (v) => isArr(v) && v.every((x) => typeof x === 'string')],
+  c: ['"granted", "pending" or "denied"', (v) => CONSENT.includes(v as ConsentState)],
 }
-
-const fits = (kind: string, v: unknown): boolean =>
-  kind === 's' ? typeof v === 'string' && v !== ''
-  : kind === 'f' ? typeof v === 'function'
-  : kind === 'o' ? isObj(v)
-  : kind === 'n' ? typeof v === 'number' && v > 0 && v < Infinity
-  : kind === 'b' ? typeof v === 'boolean'
-  : kind === 'a' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-  : CONSENT.includes(v as ConsentState)
 
 /**
  * Checks option types and applies defaults. Throws {@link WaymarkOptionError} naming the
@@ -51,13 +46,13 @@ const fits = (kind: string, v: unknown): boolean =>
  */
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (options === undefined) options = {}
-  if (!fits('o', options)) throw new WaymarkOptionError('options', 'an object', options)
+  if (!isObj(options)) throw new WaymarkOptionError('options', 'an object', options)
   const o = options as Record<string, unknown>
   for (const key in o) {
     const kinds = has(KINDS, key) ? KINDS[key as keyof WaymarkOptions] : undefined
     if (!kinds) console.warn(`waymark: unknown option "${key}" ignored`)
-    else if (o[key] !== undefined && ![...kinds].some((k) => fits(k, o[key])))
-      throw new WaymarkOptionError(key, [...kinds].map((k) => EXPECTED[k]).join(' or '), o[key])
+    else if (o[key] !== undefined && ![...kinds].some((k) => TYPES[k][1](o[key])))
+      throw new WaymarkOptionError(key, [...kinds].map((k) => TYPES[k][0]).join(' or '), o[key])
   }
   const nav = typeof navigator === 'object' ? navigator : undefined
   return {

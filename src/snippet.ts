@@ -4,27 +4,24 @@
  * and replays the calls the stub queued, in order.
  */
 import { defineElements } from './elements/index'
+import { KINDS } from './options'
 import { compileCondition } from './rules/condition'
 import type { Waymark, WaymarkOptions } from './types'
 import { createWaymark } from './waymark'
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; createWaymark?: unknown }
 
-// data-* values are strings; these options need another type.
-const NUMBERS = ['refreshSeconds']
-const BOOLEANS = ['autoPage', 'debug']
-const LISTS = ['storeTraits']
-const KNOWN = ['playbook', 'collect', 'orders', 'locale', 'consent', 'publicKey', 'namespace', ...NUMBERS, ...BOOLEANS, ...LISTS]
-
 /** Maps `data-*` attributes to options: `data-refresh-seconds="60"` → `refreshSeconds: 60`. */
 export function optionsFromDataset(data: DOMStringMap): WaymarkOptions {
   const options: Record<string, unknown> = {}
-  for (const key of KNOWN) {
+  // data-* values are strings; the options' type codes say which need another type.
+  for (const key in KINDS) {
     const v = data[key]
+    const kind = KINDS[key as keyof WaymarkOptions]
     if (v === undefined) continue
-    options[key] = NUMBERS.includes(key) ? Number(v)
-      : BOOLEANS.includes(key) ? v !== 'false' && v !== '0'
-      : LISTS.includes(key) ? v.split(',').map((s) => s.trim()).filter(Boolean)
+    options[key] = kind == 'n' ? Number(v)
+      : kind == 'b' ? v !== 'false' && v !== '0'
+      : kind == 'a' ? v.split(',').map((s) => s.trim()).filter(Boolean)
       : v
   }
   return options as WaymarkOptions

@@ -13,19 +13,19 @@ const BUILT_IN: Record<string, Record<string, string>> = {
 /** Names longer than this are cut: a trait is page input, the greeting is one line. */
 const MAX_NAME = 40
 
+// The language of a BCP 47 tag: `ru-RU` → `ru`.
+const language = (locale: string): string => locale.toLowerCase().split(/[-_]/)[0]
+
 /** The built-in language for a BCP 47 tag: `ru-RU` → `ru`; anything unknown → `en`. */
-export const baseLocale = (locale: string): string => {
-  const base = locale.toLowerCase().split(/[-_]/)[0]
-  return BUILT_IN[base] ? base : 'en'
-}
+export const baseLocale = (locale: string): string => (BUILT_IN[language(locale)] ? language(locale) : 'en')
 
 /**
  * Looks a text up: the playbook's texts for the exact tag, then for its language, then the
  * built-in texts for the language, then English.
  */
 export function lookupText(key: string, locale: string, texts: Playbook['texts']): string | undefined {
-  const lang = locale.toLowerCase().split(/[-_]/)[0]
-  for (const table of [texts?.[locale], texts?.[lang], BUILT_IN[baseLocale(locale)], BUILT_IN.en])
+  const lang = language(locale)
+  for (const table of [texts?.[locale], texts?.[lang], BUILT_IN[lang], BUILT_IN.en])
     if (table && typeof table[key] === 'string') return table[key]
   return undefined
 }
@@ -57,7 +57,7 @@ export function textFor(
 
 /** Part of the day by local hour: morning 5–11, afternoon 12–16, evening 17–22, night. */
 export const partOfDay = (hour: number): PartOfDay =>
-  hour >= 5 && hour < 12 ? 'morning' : hour >= 12 && hour < 17 ? 'afternoon' : hour >= 17 && hour < 23 ? 'evening' : 'night'
+  hour < 5 ? 'night' : hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : hour < 23 ? 'evening' : 'night'
 
 /** The visitor's name for a greeting: `firstName`, else `name`, trimmed and bounded. */
 export function displayName(traits: Record<string, unknown>): string | null {

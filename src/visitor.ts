@@ -1,5 +1,5 @@
 import { uuid } from './ids'
-import { has, isObj } from './is'
+import { has, isArr, isObj } from './is'
 import { emptyJourney, MAX_STAGE_HISTORY } from './journey'
 import type { Impressions } from './rules/engine'
 import type { Journey, Profile, Props } from './types'
@@ -113,7 +113,7 @@ export function restore(raw: unknown): VisitorState | null {
     (raw.userId === null || isId(raw.userId)) && (raw.previousSeen === null || isNum(raw.previousSeen)) &&
     (j.stage === null || isId(j.stage)) && isNum(j.cycle) &&
     isObj(j.counts) && Object.values(j.counts).every(isNum) &&
-    Array.isArray(j.stages) && j.stages.every((e) => isObj(e) && isId(e.id) && isNum(e.at))
+    isArr(j.stages) && j.stages.every((e) => isObj(e) && isId(e.id) && isNum(e.at))
   if (!ok) return null
   const s = raw as unknown as VisitorState
   // Impressions came later than the rest: a state without them is still good, and a

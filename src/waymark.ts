@@ -5,8 +5,8 @@ import { createDelivery } from './delivery/delivery'
 import { createEmitter } from './emitter'
 import { uuid } from './ids'
 import { compileStages, DEFAULT_STAGES, step } from './journey'
-import { copyProps } from './input'
-import { describe } from './is'
+import { copyProps, isName } from './input'
+import { describe, isArr } from './is'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
@@ -35,6 +35,7 @@ const PLAYBOOK_KEY = 'playbook'
  */
 export function createWaymark(options?: WaymarkOptions): Waymark {
   const o = resolveOptions(options)
+  const { namespace, locale } = o
   const events = createEmitter<WaymarkEventMap>()
   let consent = o.consent
   let state = freshVisitor(Date.now())
@@ -47,6 +48,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   const waiting: Array<() => void> = []
 
   const log = (...args: unknown[]): void => void (o.debug && console.debug('[waymark]', ...args))
+  const granted = (): boolean => consent === 'granted'
 
   // Unheard errors still reach the console: a silent failure is the worst kind.
   const fail = (message: string, cause?: unknown): void => {
@@ -54,14 +56,14 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (!events.emit('error', error) || o.debug) console.warn(error)
   }
 
-  const storage = createStorage(o.namespace, (e) => fail(e.message, e.cause))
-  const channel = createChannel(o.namespace, (message) => {
+  const storage = createStorage(namespace, (e) => fail(e.message, e.cause))
+  const channel = createChannel(namespace, (message) => {
     const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[] } | null
     if (destroyed || !m) return
     if (m.playbook) return sync.receive(m.playbook)
-    if (Array.isArray(m.gone)) return delivery.gone(m.gone)
+    if (isArr(m.gone)) return delivery.gone(m.gone)
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
-    const next = loaded && consent === 'granted' ? restore(m.state) : null
+    const next = loaded && granted() ? restore(m.state) : null
     // The other tab wrote it already; adopting is enough.
     if (next && next.rev > state.rev) state = next
   })
@@ -69,25 +71,20 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   // One coalesced write and one cross-tab post per burst of changes, only with consent.
   const save = (): void => {
     changed(state)
-    if (consent !== 'granted') return
+    if (!granted()) return
     storage.set(STATE_KEY, persistable(state, o.storeTraits))
     if (!posting) {
       posting = true
       queueMicrotask(() => {
         posting = false
-        if (!destroyed && consent === 'granted') channel.post({ state })
+        if (!destroyed && granted()) channel.post({ state })
       })
     }
   }
 
   const delivery = createDelivery({
-    collect: o.collect,
-    storage,
-    namespace: o.namespace,
-    consent: () => consent,
-    post: (message) => channel.post(message),
-    fail,
-    log,
+    collect: o.collect, storage, namespace, consent: () => consent,
+    post: (message) => channel.post(message), fail, log,
   })
 
   const setConsent = (next: ConsentState, broadcast: boolean): void => {
@@ -95,13 +92,12 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     consent = next
     if (next === 'denied') void storage.clear()
     delivery.consent(next)
-    if (next === 'granted' && was !== 'granted' && loaded) save()
+    if (granted() && was !== 'granted' && loaded) save()
     if (broadcast) channel.post({ consent: next })
     log('consent', next)
   }
 
-  const context = (props: Props, now: number, trigger: string) =>
-    buildContext(state, props, o.locale, now, trigger.startsWith('order:') ? { order: { status: trigger.slice(6) } } : undefined)
+  const context = (props: Props, now: number, trigger: string) => buildContext(state, props, locale, now, trigger)
 
   // Every journey event goes through here: session, count, stage, listeners, then rules
   // (offer events count and move stages but trigger no rules, so offers cannot cascade).
@@ -109,7 +105,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   const record = (type: EventType, name: string, props: Props = {}, trigger = name): WaymarkEvent => {
     const now = Date.now()
     if (type !== 'session' && type !== 'stage') {
-      if (touch(state, now)) record('session', 'session_start')
+      visit(now)
       state.sessionEvents++
     }
     const before = state.journey.stage
@@ -132,16 +128,20 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     return event
   }
 
+  const sessionStart = (): void => void record('session', 'session_start')
+  // Marks activity; a visit idle for 30 minutes has ended, and this starts the next one.
+  const visit = (now = Date.now()): void => void (touch(state, now) && sessionStart())
+
   const offers = createOffers({
     state: () => state,
     context,
     record: (name, props) => (destroyed ? undefined : record('offer', name, props)),
     emit: (offer) => events.emit('offer', offer),
-    touch: () => void (touch(state, Date.now()) && record('session', 'session_start')),
+    touch: visit,
     exclusive: createExclusive({
-      lock: `${o.namespace}:caps`,
+      lock: `${namespace}:caps`,
       storage,
-      usable: () => consent === 'granted',
+      usable: granted,
       read: () => storage.load([STATE_KEY]).then(([stored]) => stored),
       take: (stored) => {
         const other = restore(stored)
@@ -155,17 +155,14 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   // A status this device had not seen: announced, recorded, and a trigger for stages and rules.
   const orders = createOrders({
-    source: o.orders,
-    storage,
-    consent: () => consent,
+    source: o.orders, storage, consent: () => consent,
     changed: (change) => {
       if (destroyed) return
       events.emit('order', change)
       const { id, status } = change.order
       api(record)('order', 'order_status', { order: id, status, previous: change.previous }, `order:${status}`)
     },
-    fail,
-    log,
+    fail, log,
   })
 
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
@@ -200,16 +197,12 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   // The playbook cache is the site's, not the visitor's, but it is still device storage:
   // it follows consent like everything else.
   const sync = createSync({
-    source: o.playbook,
-    publicKey: o.publicKey,
-    refreshSeconds: o.refreshSeconds,
-    lock: `${o.namespace}:playbook`,
+    source: o.playbook, publicKey: o.publicKey, refreshSeconds: o.refreshSeconds,
+    lock: `${namespace}:playbook`,
     read: () => (consent === 'denied' ? Promise.resolve() : storage.load([PLAYBOOK_KEY]).then(([r]) => r)),
-    write: (record: CacheRecord) => (consent === 'granted' ? (storage.set(PLAYBOOK_KEY, record), storage.flush()) : Promise.resolve()),
+    write: (record: CacheRecord) => (granted() ? (storage.set(PLAYBOOK_KEY, record), storage.flush()) : Promise.resolve()),
     post: (record) => channel.post({ playbook: record }),
-    apply: applyPlaybook,
-    fail,
-    log,
+    apply: applyPlaybook, fail, log,
   })
 
   const start = (raw: unknown): void => {
@@ -218,7 +211,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (raw !== undefined && !restored) fail('stored state was unreadable; starting as a new visitor')
     if (restored) state = restored
     loaded = true
-    if (!restored || touch(state, Date.now())) record('session', 'session_start')
+    if (restored) visit()
+    else sessionStart()
     save()
     if (o.autoPage) {
       pageView({})
@@ -240,8 +234,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   return {
     ready,
     track: api((name: string, props?: Props) => {
-      if (typeof name !== 'string' || !name || name.length > 200)
-        return fail(`track: event name must be a string of 1 to 200 characters, got ${describe(name)}`)
+      if (!isName(name)) return fail(`track: event name must be a string of 1 to 200 characters, got ${describe(name)}`)
       if (name.startsWith('stage:')) return fail(`track: "${name}": stage events are recorded by Waymark itself`)
       const p = clean(props, `track("${name}"): props`)
       if (p) record('track', name, p)
@@ -252,8 +245,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }),
     identify: api((userId: string | null, traits?: Props) => {
       const id = typeof userId === 'number' && isFinite(userId) ? String(userId) : userId
-      // The user id travels in every event: it is bounded like an event name.
-      if (id !== null && (typeof id !== 'string' || !id || id.length > 200))
+      if (id !== null && !isName(id))
         return fail(`identify: userId must be a string of 1 to 200 characters or null, got ${describe(userId)}`)
       const t = clean(traits, 'identify: traits')
       if (!t) return
@@ -266,7 +258,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       offers.reset()
       orders.forget()
       delivery.reset()
-      record('session', 'session_start')
+      sessionStart()
     }),
     consent(next: ConsentState) {
       if (destroyed) return
@@ -275,7 +267,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     },
     profile: () => profileOf(state),
     journey: () => journeyOf(state),
-    greeting: () => greetingFor(state.visits > 1, state.traits, o.locale, texts, Date.now()),
+    greeting: () => greetingFor(state.visits > 1, state.traits, locale, texts, Date.now()),
     order: (id) => ready.then(() => orders.get(id)),
     watchOrder(id) {
       let stop: (() => void) | undefined
@@ -283,8 +275,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       void ready.then(() => stopped || destroyed || (stop = orders.watch(id)))
       return () => void ((stopped = true), stop && stop())
     },
-    locale: o.locale,
-    text: (key, params) => textFor(key, o.locale, texts, params),
+    locale,
+    text: (key, params) => textFor(key, locale, texts, params),
     explain: (ruleId) => offers.explain(ruleId),
     refresh: () => ready.then(() => sync.refresh()),
     flush: () => ready.then(() => delivery.flush()),

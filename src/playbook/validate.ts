@@ -6,7 +6,7 @@
  * Table-driven to stay small (this ships in the browser core): each object shape is a table
  * of key → checker; a checker returns the message for its own path, or nothing.
  */
-import { isObj } from '../is'
+import { isArr, isObj } from '../is'
 import type { Playbook } from '../types'
 import { conditionErrors } from '../rules/condition-check'
 
@@ -15,7 +15,6 @@ export type ValidationResult = { ok: true; playbook: Playbook } | { ok: false; e
 /** Checks `v`, found at path `p` in the object `o`; returns a message for `p`, or a falsy value. */
 type Check = (v: any, p?: any, o?: any) => unknown
 
-const isArr = Array.isArray
 const q = JSON.stringify
 const test = (ok: (v: any) => unknown, what: string): Check => (v) => !ok(v) && 'must be ' + what
 const is = (type: string) => test((v) => typeof v == type, 'a ' + type)

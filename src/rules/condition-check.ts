@@ -7,20 +7,14 @@
  * why it never fires.
  */
 
-import { isObj } from '../is'
+import { isArr, isObj } from '../is'
+import { isOps } from './condition'
 import { pathological } from './regex'
 
 type Check = (operand: unknown, path: string, out: string[], op: string) => void
 
-const isArr = Array.isArray
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key)
 const quote = (s: unknown) => JSON.stringify(s)
-
-// The compiler reads an object as operators only when every key starts with `$`.
-const isOps = (x: unknown): x is Record<string, unknown> => {
-  const keys = isObj(x) ? Object.keys(x) : []
-  return keys.length > 0 && keys.every((k) => k[0] == '$')
-}
 
 const TYPES = ['string', 'number', 'boolean', 'object', 'array', 'null', 'undefined']
 
@@ -33,6 +27,7 @@ const need =
 const scalar = need((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x), 'a string, number, boolean or null')
 const version = need((x) => typeof x == 'string' || typeof x == 'number', 'a version string')
 const list = need(isArr, 'an array')
+const group = need((x) => typeof x == 'string', 'a group name')
 
 const allOf: Check = (e, p, out, op) => {
   if (!isArr(e)) list(e, p, out, op)
@@ -69,8 +64,8 @@ const CHECKS: Record<string, Check> = {
   $nini: list,
   $all: allOf,
   $alli: allOf,
-  $inGroup: need((x) => typeof x == 'string', 'a group name'),
-  $notInGroup: need((x) => typeof x == 'string', 'a group name'),
+  $inGroup: group,
+  $notInGroup: group,
   $exists: need((x) => typeof x == 'boolean', 'true or false'),
   $type: need((x) => TYPES.includes(x as string), `one of ${TYPES.join(', ')}`),
   $regex: regex,

@@ -8,7 +8,7 @@
  * condition loosely, the compiled part fails closed instead: a broken rule never fires.
  */
 
-import { isObj } from '../is'
+import { isArr, isObj } from '../is'
 import { pathological } from './regex'
 
 /** A compiled condition: `true` when the context matches. Never throws. */
@@ -23,14 +23,16 @@ type Op = (operand: any, groups: Groups) => P
 // Regexes only ever see this many characters, so a slow pattern's work stays bounded.
 const MAX_REGEX_INPUT = 1000
 
-const isArr = Array.isArray
 const no: P = () => false
 const not = (f: P): P => (a) => !f(a)
 const every = (fs: P[]): P => (a) => fs.every((f) => f(a))
 
-// GrowthBook treats an object as operators only if it is non-empty and every key starts
-// with `$`; anything else (`{}`, `{ $gt: 1, b: 2 }`) is a literal value compared for equality.
-const isOps = (x: unknown): x is Record<string, unknown> => {
+/**
+ * Whether a value is an operator object. GrowthBook treats an object as operators only if it
+ * is non-empty and every key starts with `$`; anything else (`{}`, `{ $gt: 1, b: 2 }`) is a
+ * literal value compared for equality.
+ */
+export const isOps = (x: unknown): x is Record<string, unknown> => {
   const keys = isObj(x) ? Object.keys(x) : []
   return keys.length > 0 && keys.every((k) => k[0] == '$')
 }
@@ -115,23 +117,21 @@ const typeOf = (a: unknown): string => {
   return a === null ? 'null' : isArr(a) ? 'array' : 'string number boolean object undefined'.includes(t) ? t : 'unknown'
 }
 
+// The comparisons, each an operator twice: on values (`$lt`) and on versions (`$vlt`).
+const COMPARE: Record<string, (a: any, b: any) => boolean> = {
+  eq: (a, b) => a === b,
+  ne: (a, b) => a !== b,
+  lt: (a, b) => a < b,
+  lte: (a, b) => a <= b,
+  gt: (a, b) => a > b,
+  gte: (a, b) => a >= b,
+}
+
 // Operator table: each entry turns an operand into a predicate on the attribute value.
 const OPS: Record<string, Op> = {
-  $eq: (e) => (a) => a === e,
-  $ne: (e) => (a) => a !== e,
-  $lt: (e) => (a) => a < e,
-  $lte: (e) => (a) => a <= e,
-  $gt: (e) => (a) => a > e,
-  $gte: (e) => (a) => a >= e,
-  $veq: version((a, b) => a === b),
-  $vne: version((a, b) => a !== b),
-  $vlt: version((a, b) => a < b),
-  $vlte: version((a, b) => a <= b),
-  $vgt: version((a, b) => a > b),
-  $vgte: version((a, b) => a >= b),
   // Loose `!=`: an attribute explicitly set to `undefined` counts as missing.
   $exists: (e) => (e ? (a) => a != null : (a) => a == null),
-  $in: listOp((l) => isIn(l)),
+  $in: listOp(isIn),
   $nin: listOp((l) => not(isIn(l))),
   $ini: listOp((l) => isIn(l, 1)),
   $nini: listOp((l) => not(isIn(l, 1))),
@@ -153,6 +153,12 @@ const OPS: Record<string, Op> = {
   $regex: regex(),
   $regexi: regex('i'),
   $type: (e) => (a) => typeOf(a) === e,
+}
+// `$eq` … `$gte` compare with the operand as it is; `$veq` … `$vgte` with it as a version.
+for (const k in COMPARE) {
+  const test = COMPARE[k]
+  OPS['$' + k] = (e) => (a) => test(a, e)
+  OPS['$v' + k] = version(test)
 }
 
 // Compiles what a path is compared with: a literal (GrowthBook's loose equality rules)
