@@ -23,6 +23,15 @@ describe('overlay offers', () => {
     expect(q(overlay(), 'banner')!.classList.contains('bottom')).toBe(true)
   })
 
+  it('labels an overlay by its body when it has no title', () => {
+    const wm = setup()
+    wm.emit('offer', offer({ kind: 'toast', body: 'Only a body' }))
+    const toast = q(overlay(), 'toast')!
+    expect(toast.getAttribute('aria-labelledby')).toBe('body')
+    wm.emit('offer', offer({ kind: 'banner' }))
+    expect(q(overlay(), 'banner')!.hasAttribute('aria-labelledby')).toBe(false)
+  })
+
   it('shows a toast as a status that stays until it is closed', () => {
     vi.useFakeTimers()
     const wm = setup()

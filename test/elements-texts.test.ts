@@ -45,6 +45,13 @@ describe('element texts', () => {
     }
   })
 
+  it('uses English other for plural forms English lacks (Polish few and many)', () => {
+    const pl = stubWaymark({ locale: 'pl-PL' })
+    expect(tx(pl, 'order.arrives', { count: 3 })).toBe('Arrives in 3 days')
+    expect(tx(pl, 'order.arrives', { count: 5 })).toBe('Arrives in 5 days')
+    expect(tx(pl, 'order.arrives', { count: 1 })).toBe('Arrives in 1 day')
+  })
+
   it('survives an instance whose text() throws', () => {
     const wm = stubWaymark()
     wm.text = () => {

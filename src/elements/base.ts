@@ -11,10 +11,11 @@ export function createBase() {
   abstract class WaymarkElement extends HTMLElement {
     /** The open shadow root, styled by the shared sheet. */
     readonly root: ShadowRoot
+    // Fields without initializers cost no constructor code (the target defines no class fields).
     /** Undoes the current binding (listeners, watches); internal. */
-    unbind: (() => void) | void = undefined
+    unbind?: (() => void) | void
     /** Between connectedCallback and disconnectedCallback; internal. */
-    attached = false
+    attached?: boolean
 
     constructor() {
       super()

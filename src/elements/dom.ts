@@ -1,6 +1,8 @@
 /** DOM helpers for the elements. Text only ever goes in as text nodes, never as markup. */
 
 type Child = Node | string | false | null | undefined
+/** Attributes of a node; undefined ones are left out. */
+type Attrs = Record<string, string | undefined>
 
 /**
  * Creates an element with attributes (undefined ones skipped) and children; strings become
@@ -8,7 +10,7 @@ type Child = Node | string | false | null | undefined
  */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  attrs: Record<string, string | undefined> = {},
+  attrs: Attrs = {},
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
@@ -16,6 +18,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const c of children) if (c) el.append(c)
   return el
 }
+
+/** Attributes of a node whose `part` (the page's styling hook) and class (ours) share `name`. */
+export const named = (name: string, attrs?: Attrs): Attrs => ({ part: name, class: name, ...attrs })
 
 /**
  * The URL of a link that is safe to follow: http(s) or relative to the page. Anything else
@@ -32,7 +37,7 @@ export function safeUrl(href: unknown): URL | null {
 }
 
 /** A link to a safe URL; one leaving the site gets `rel="noopener noreferrer"`. */
-export function link(url: URL, attrs: Record<string, string>, text: string): HTMLAnchorElement {
+export function link(url: URL, attrs: Attrs, text: string): HTMLAnchorElement {
   const external = url.origin !== location.origin ? 'noopener noreferrer' : undefined
   return h('a', { ...attrs, href: url.href, rel: external }, text)
 }

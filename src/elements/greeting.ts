@@ -4,14 +4,14 @@
  */
 import type { Waymark } from '../types'
 import type { Base } from './base'
-import { h } from './dom'
+import { h, named } from './dom'
 
 /** Defines the greeting element's class on the given base. */
 export function greetingElement(Base: Base) {
   return class WaymarkGreeting extends Base {
     static observedAttributes = ['first-visit-text']
     /** The greeting line; `part="greeting"`. */
-    readonly line = this.root.appendChild(h('span', { part: 'greeting', class: 'greeting' }))
+    readonly line = this.root.appendChild(h('span', named('greeting')))
 
     bind(wm: Waymark): () => void {
       let bound = true

@@ -3,7 +3,7 @@
  * close button. Every text is set as text; a CTA is a link only for an http(s) or relative URL.
  */
 import type { Offer, Waymark } from '../types'
-import { h, link, safeUrl } from './dom'
+import { h, link, named, safeUrl } from './dom'
 import { tx } from './texts'
 
 /**
@@ -17,7 +17,7 @@ export function offerView(offer: Offer, wm: Waymark, part: string, after: () => 
     after()
   }
   // Close first in the document, so a modal's first focusable is the harmless way out.
-  const close = h('button', { type: 'button', part: 'close', class: 'close', 'aria-label': tx(wm, 'offer.close') }, '×')
+  const close = h('button', named('close', { type: 'button', 'aria-label': tx(wm, 'offer.close') }), '×')
   close.addEventListener('click', end('dismiss'))
   const el = h(
     'div',
@@ -26,15 +26,15 @@ export function offerView(offer: Offer, wm: Waymark, part: string, after: () => 
     h(
       'div',
       { class: 'text' },
-      offer.title && h(part === 'modal' ? 'h2' : 'p', { part: 'title', class: 'title', id: 'title' }, offer.title),
-      offer.body && h('p', { part: 'body', class: 'body', id: 'body' }, offer.body),
+      offer.title && h(part === 'modal' ? 'h2' : 'p', named('title', { id: 'title' }), offer.title),
+      offer.body && h('p', named('body', { id: 'body' }), offer.body),
     ),
   )
   if (offer.code) el.append(codeBox(wm, String(offer.code)))
   const cta = offer.cta
   if (cta && cta.label) {
     const url = safeUrl(cta.href)
-    const attrs = { part: 'cta', class: 'cta' }
+    const attrs = named('cta')
     const button = url ? link(url, attrs, cta.label) : h('button', { ...attrs, type: 'button' }, cta.label)
     // A link navigates on its own (an <a> follows its href even once removed): no preventDefault.
     button.addEventListener('click', end('click'))
@@ -45,8 +45,8 @@ export function offerView(offer: Offer, wm: Waymark, part: string, after: () => 
 
 /** The promo code and its copy button ("Copied" once the clipboard took it). */
 function codeBox(wm: Waymark, code: string): HTMLElement {
-  const value = h('code', { part: 'code', class: 'code' }, code)
-  const copy = h('button', { type: 'button', part: 'copy', class: 'copy' }, tx(wm, 'offer.copy'))
+  const value = h('code', named('code'), code)
+  const copy = h('button', named('copy', { type: 'button' }), tx(wm, 'offer.copy'))
   // Without clipboard access (an insecure page, a denied permission) the code is selected,
   // ready for the visitor's own copy.
   const select = () => {

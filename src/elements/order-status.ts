@@ -6,7 +6,7 @@
  */
 import type { Order, OrderError, Waymark } from '../types'
 import type { Base } from './base'
-import { h } from './dom'
+import { h, named } from './dom'
 import { orderView, statusName } from './order-steps'
 import { tx } from './texts'
 
@@ -15,7 +15,7 @@ export function orderStatusElement(Base: Base) {
   return class WaymarkOrderStatus extends Base {
     static observedAttributes = ['order-id']
     /** What is shown; `data-state` is loading, shown, unknown or error. */
-    readonly box = this.root.appendChild(h('div', { part: 'order', class: 'order' }))
+    readonly box = this.root.appendChild(h('div', named('order')))
     /** Announces changes; present from the start, as a live region must be to be heard. */
     readonly live = this.root.appendChild(h('p', { role: 'status', 'aria-live': 'polite', class: 'vh' }))
 

@@ -1,6 +1,6 @@
 /** The stepper's model and the order's details, rendered as text nodes only. */
 import type { Order, Waymark } from '../types'
-import { h, link, safeUrl } from './dom'
+import { h, link, named, safeUrl } from './dom'
 import { daysUntil, formatDay, toDate, tx } from './texts'
 
 /** The normal course of an order. */
@@ -32,7 +32,7 @@ export function orderView(wm: Waymark, order: Order, now: Date = new Date()): HT
   const nodes: HTMLElement[] = [
     h(
       'ol',
-      { part: 'steps', class: 'steps', 'aria-label': tx(wm, 'order.steps') },
+      named('steps', { 'aria-label': tx(wm, 'order.steps') }),
       ...stepsFor(String(order.status)).map(([step, state]) =>
         h(
           'li',
@@ -44,13 +44,13 @@ export function orderView(wm: Waymark, order: Order, now: Date = new Date()): HT
   ]
   const eta = FINAL.includes(order.status) ? null : toDate(order.eta)
   if (eta) {
-    nodes.push(h('p', { part: 'eta', class: 'eta' }, tx(wm, 'order.eta', { date: formatDay(wm, eta) })))
+    nodes.push(h('p', named('eta'), tx(wm, 'order.eta', { date: formatDay(wm, eta) })))
     const days = daysUntil(eta, now)
     if (days > 0) nodes.push(h('p', { part: 'eta-days', class: 'days' }, tx(wm, 'order.arrives', { count: days })))
   }
   const carrier = text(order.carrier)
-  if (carrier) nodes.push(h('p', { part: 'carrier', class: 'carrier' }, tx(wm, 'order.carrier', { carrier })))
+  if (carrier) nodes.push(h('p', named('carrier'), tx(wm, 'order.carrier', { carrier })))
   const url = safeUrl(order.trackingUrl)
-  if (url) nodes.push(h('p', { class: 'tracking-line' }, link(url, { part: 'tracking', class: 'tracking' }, tx(wm, 'order.track'))))
+  if (url) nodes.push(h('p', { class: 'tracking-line' }, link(url, named('tracking'), tx(wm, 'order.track'))))
   return nodes
 }

@@ -4,7 +4,7 @@
  */
 import type { Offer, Waymark } from '../types'
 import type { Base } from './base'
-import { h } from './dom'
+import { h, named } from './dom'
 import { trapFocus } from './modal'
 import { offerView } from './offer-view'
 
@@ -12,7 +12,7 @@ import { offerView } from './offer-view'
 export function overlayElement(Base: Base) {
   return class WaymarkOverlay extends Base {
     /** The offer on screen and what removes it; internal. */
-    current: { offer: Offer; remove(): void } | null = null
+    current?: { offer: Offer; remove(): void } | null
 
     bind(): void {}
 
@@ -40,12 +40,13 @@ export function overlayElement(Base: Base) {
       node = view
       // A banner is a labelled region, a toast a polite status, a modal a dialog.
       view.setAttribute('role', kind === 'banner' ? 'region' : kind === 'toast' ? 'status' : 'dialog')
-      const label = view.querySelector('#title') || view.querySelector('#body')
+      // The title when there is one (it comes first), else the body.
+      const label = view.querySelector('#title,#body')
       if (label) view.setAttribute('aria-labelledby', label.id)
       if (kind === 'banner') view.classList.add(offer.placement === 'bottom' ? 'bottom' : 'top')
       if (kind === 'modal') {
         view.setAttribute('aria-modal', 'true')
-        node = h('div', { part: 'backdrop', class: 'backdrop' }, view)
+        node = h('div', named('backdrop'), view)
         const dismiss = () => {
           offer.dismiss()
           done()

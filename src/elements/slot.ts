@@ -16,7 +16,7 @@ export function slotElement(Base: Base) {
   return class WaymarkSlot extends Base {
     static observedAttributes = ['name']
     /** The offer shown; internal. */
-    view: HTMLElement | null = null
+    view?: HTMLElement | null
 
     bind(): void {
       const name = this.getAttribute('name')

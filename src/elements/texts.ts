@@ -6,63 +6,39 @@
 import { fill } from '../texts'
 import type { Waymark } from '../types'
 
-type Table = Record<string, string>
 /** Parameters of a text: `{name}` placeholders; `count` also picks the plural form. */
 export type Params = Record<string, string | number>
 
-const EN: Table = {
-  'order.status.placed': 'Placed',
-  'order.status.paid': 'Paid',
-  'order.status.packed': 'Packed',
-  'order.status.shipped': 'Shipped',
-  'order.status.out_for_delivery': 'Out for delivery',
-  'order.status.delivered': 'Delivered',
-  'order.status.cancelled': 'Cancelled',
-  'order.status.returned': 'Returned',
-  'order.steps': 'Order progress',
-  'order.eta': 'Estimated delivery {date}',
-  'order.arrives.one': 'Arrives in {count} day',
-  'order.arrives.other': 'Arrives in {count} days',
-  'order.carrier': 'Carrier: {carrier}',
-  'order.track': 'Track the parcel',
-  'order.loading': 'Loading the order…',
-  'order.unknown': 'We could not find order {id}',
-  'order.error': 'The order status could not be loaded',
-  'order.announce': 'Order {id}: {status}',
-  'offer.close': 'Close',
-  'offer.code': 'Your code',
-  'offer.copy': 'Copy code',
-  'offer.copied': 'Copied',
-}
+/** The built-in languages, in the order of each key's texts below. */
+const LANGUAGES = ['en', 'ru']
 
-const RU: Table = {
-  'order.status.placed': 'Оформлен',
-  'order.status.paid': 'Оплачен',
-  'order.status.packed': 'Собран',
-  'order.status.shipped': 'Отправлен',
-  'order.status.out_for_delivery': 'Передан курьеру',
-  'order.status.delivered': 'Доставлен',
-  'order.status.cancelled': 'Отменён',
-  'order.status.returned': 'Возвращён',
-  'order.steps': 'Ход заказа',
-  'order.eta': 'Ожидаемая доставка: {date}',
-  'order.arrives.one': 'Приедет через {count} день',
-  'order.arrives.few': 'Приедет через {count} дня',
-  'order.arrives.many': 'Приедет через {count} дней',
-  'order.arrives.other': 'Приедет через {count} дня',
-  'order.carrier': 'Служба доставки: {carrier}',
-  'order.track': 'Отследить посылку',
-  'order.loading': 'Загружаем заказ…',
-  'order.unknown': 'Не удалось найти заказ {id}',
-  'order.error': 'Не удалось загрузить статус заказа',
-  'order.announce': 'Заказ {id}: {status}',
-  'offer.close': 'Закрыть',
-  'offer.code': 'Ваш код',
-  'offer.copy': 'Скопировать код',
-  'offer.copied': 'Скопировано',
+/** Every key once, with its English and Russian text ('' for the plural forms English lacks). */
+const TEXTS: Record<string, [en: string, ru: string]> = {
+  'order.status.placed': ['Placed', 'Оформлен'],
+  'order.status.paid': ['Paid', 'Оплачен'],
+  'order.status.packed': ['Packed', 'Собран'],
+  'order.status.shipped': ['Shipped', 'Отправлен'],
+  'order.status.out_for_delivery': ['Out for delivery', 'Передан курьеру'],
+  'order.status.delivered': ['Delivered', 'Доставлен'],
+  'order.status.cancelled': ['Cancelled', 'Отменён'],
+  'order.status.returned': ['Returned', 'Возвращён'],
+  'order.steps': ['Order progress', 'Ход заказа'],
+  'order.eta': ['Estimated delivery {date}', 'Ожидаемая доставка: {date}'],
+  'order.arrives.one': ['Arrives in {count} day', 'Приедет через {count} день'],
+  'order.arrives.few': ['', 'Приедет через {count} дня'],
+  'order.arrives.many': ['', 'Приедет через {count} дней'],
+  'order.arrives.other': ['Arrives in {count} days', 'Приедет через {count} дня'],
+  'order.carrier': ['Carrier: {carrier}', 'Служба доставки: {carrier}'],
+  'order.track': ['Track the parcel', 'Отследить посылку'],
+  'order.loading': ['Loading the order…', 'Загружаем заказ…'],
+  'order.unknown': ['We could not find order {id}', 'Не удалось найти заказ {id}'],
+  'order.error': ['The order status could not be loaded', 'Не удалось загрузить статус заказа'],
+  'order.announce': ['Order {id}: {status}', 'Заказ {id}: {status}'],
+  'offer.close': ['Close', 'Закрыть'],
+  'offer.code': ['Your code', 'Ваш код'],
+  'offer.copy': ['Copy code', 'Скопировать код'],
+  'offer.copied': ['Copied', 'Скопировано'],
 }
-
-const TABLES: Record<string, Table> = { en: EN, ru: RU }
 
 /** The instance's locale, or `en` when it has none. */
 const localeOf = (wm: Waymark): string => (typeof wm.locale === 'string' && wm.locale) || 'en'
@@ -70,7 +46,7 @@ const localeOf = (wm: Waymark): string => (typeof wm.locale === 'string' && wm.l
 /** The built-in language for a BCP 47 tag: `ru-RU` → `ru`, anything unknown → `en`. */
 export const language = (locale: string): string => {
   const base = locale.toLowerCase().split(/[-_]/)[0]
-  return TABLES[base] ? base : 'en'
+  return LANGUAGES.includes(base) ? base : 'en'
 }
 
 // A malformed locale tag makes Intl throw: it falls back to English instead.
@@ -106,9 +82,10 @@ export function tx(wm: Waymark, key: string, params: Params = {}): string {
     if (t !== undefined) return t
   }
   const lang = language(locale)
+  const at = LANGUAGES.indexOf(lang)
   for (const k of forms(lang)) {
-    const t = TABLES[lang][k] ?? EN[k]
-    if (t !== undefined) return fill(t, (p) => params[p])
+    const t = TEXTS[k]?.[at]
+    if (t) return fill(t, (p) => params[p])
   }
   return ''
 }
