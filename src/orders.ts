@@ -4,14 +4,16 @@
  * A status the device has not seen before is handed to the instance, which announces it
  * (`on('order')`, an `order_status` event, `order:<status>` triggers).
  */
+import { promisifyRequest } from 'idb-keyval'
+import { withTimeout } from './timeout'
 import { isObj } from './is'
 import type { Storage } from './storage'
 import type { ConsentState, Order, OrderChange, OrderError, OrderStatus } from './types'
 
 /** Every status, in the order an order normally moves through them. */
 export const STATUSES: OrderStatus[] = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered', 'cancelled', 'returned']
-/** Statuses after which nothing changes: polling stops there. */
-export const FINAL: OrderStatus[] = ['delivered', 'cancelled', 'returned']
+/** Statuses after which nothing changes: polling stops there (the last three above). */
+export const FINAL: OrderStatus[] = STATUSES.slice(5)
 /** First poll interval while an order is watched; doubles while nothing changes. */
 export const POLL_MS = 15_000
 /** Longest poll interval. */
@@ -41,13 +43,15 @@ export interface Orders {
 
 const orderError = (message: string, status?: number): OrderError =>
   Object.assign(new Error(`waymark: ${message}`), { name: 'OrderError', status })
+// An error about one order, named in the message.
+const failed = (id: string, why: string, status?: number): OrderError => orderError(`order ${JSON.stringify(id)}${why}`, status)
 
 const key = (id: string): IDBValidKey => ['order', id]
 
 /** Accepts a source's answer only if it is an order: a known status, JSON data. */
 function toOrder(id: string, raw: unknown): Order {
   if (!isObj(raw) || !STATUSES.includes(raw.status as OrderStatus))
-    throw orderError(`order ${JSON.stringify(id)}: the orders source answered ${isObj(raw) ? `status ${JSON.stringify(raw.status)}` : typeof raw}, not an order`)
+    throw failed(id, `: the orders source answered ${isObj(raw) ? `status ${JSON.stringify(raw.status)}` : typeof raw}, not an order`)
   return { ...JSON.parse(JSON.stringify(raw)), id }
 }
 
@@ -56,39 +60,28 @@ export function createOrders(d: OrdersDeps): Orders {
   const known = new Map<string, Order>()
   const inflight = new Map<string, Promise<Order>>()
   const watched = new Map<string, { count: number; delay: number; due: number; timer?: ReturnType<typeof setTimeout> }>()
-  const hidden = (): boolean => typeof document == 'object' && document.visibilityState == 'hidden'
+  const dom = typeof document == 'object' ? document : undefined // none under SSR
+  const hidden = (): boolean => dom?.visibilityState == 'hidden'
   let stopped = false
 
   const fetchOrder = async (id: string): Promise<Order> => {
     const { source } = d
     if (!source) throw orderError('no orders source: set the "orders" option')
-    const ctrl = new AbortController()
-    const timer = setTimeout(() => ctrl.abort(), ORDER_TIMEOUT_MS)
-    const timeout = new Promise<never>((_, reject) =>
-      ctrl.signal.addEventListener('abort', () => reject(orderError(`order ${JSON.stringify(id)}: no answer within ${ORDER_TIMEOUT_MS / 1000} s`))),
-    )
-    try {
-      if (typeof source == 'function') return toOrder(id, await Promise.race([source(id), timeout]))
-      const res = await Promise.race([
-        fetch(source.replace(/\{id\}/g, encodeURIComponent(id)), { headers: { Accept: 'application/json' }, signal: ctrl.signal }),
-        timeout,
-      ])
-      if (res.status == 404) throw orderError(`order ${JSON.stringify(id)} not found`, 404)
-      if (!res.ok) throw orderError(`order ${JSON.stringify(id)}: HTTP ${res.status}`, res.status)
-      return toOrder(id, await Promise.race([res.json(), timeout]))
-    } finally {
-      clearTimeout(timer)
+    const answer = async (signal: AbortSignal): Promise<unknown> => {
+      if (typeof source == 'function') return source(id)
+      const url = source.replace(/\{id\}/g, encodeURIComponent(id))
+      const res = await fetch(url, { headers: { Accept: 'application/json' }, signal })
+      if (res.status == 404) throw failed(id, ' not found', 404)
+      if (!res.ok) throw failed(id, `: HTTP ${res.status}`, res.status)
+      return res.json()
     }
+    return toOrder(id, await withTimeout(ORDER_TIMEOUT_MS, answer, (why) => failed(id, `: ${why}`)))
   }
 
   // The device's copy: read unless consent is denied, written only with consent.
   const stored = async (id: string): Promise<Order | undefined> => {
     if (d.consent() == 'denied') return
-    const raw = await d.storage.tx('readonly', (os) => new Promise<unknown>((resolve) => {
-      const req = os.get(key(id))
-      req.onsuccess = () => resolve(req.result)
-      req.onerror = () => resolve(undefined)
-    }))
+    const raw = await d.storage.tx('readonly', (os) => promisifyRequest(os.get(key(id))).catch(() => undefined))
     try {
       return raw === undefined ? undefined : toOrder(id, raw)
     } catch {
@@ -117,8 +110,9 @@ export function createOrders(d: OrdersDeps): Orders {
     return p
   }
 
+  const tell = (e: Error): void => d.fail(String(e.message).replace(/^waymark: /, ''))
   const report = (e: unknown): void => {
-    if ((e as OrderError).status != 404 && !stopped) d.fail(String((e as Error).message).replace(/^waymark: /, ''))
+    if ((e as OrderError).status != 404 && !stopped) tell(e as Error)
   }
 
   const poll = (id: string): void => {
@@ -129,10 +123,8 @@ export function createOrders(d: OrdersDeps): Orders {
     const last = known.get(id)
     if (last && FINAL.includes(last.status)) return // nothing changes any more
     const before = last && last.status
-    refresh(id).then(
-      (o) => (w.delay = o.status == before ? Math.min(w.delay * 2, MAX_POLL_MS) : POLL_MS),
-      (e) => (report(e), (w.delay = Math.min(w.delay * 2, MAX_POLL_MS))),
-    ).then(() => {
+    refresh(id).then((o) => o.status != before, report).then((changed) => {
+      w.delay = changed ? POLL_MS : Math.min(w.delay * 2, MAX_POLL_MS) // a failure backs off too
       if (watched.get(id) !== w) return
       // ±10 % so that many visitors' widgets do not poll in step.
       const wait = Math.round(w.delay * (0.9 + Math.random() / 5))
@@ -144,13 +136,13 @@ export function createOrders(d: OrdersDeps): Orders {
   const onVisible = (): void => {
     if (!hidden()) for (const [id, w] of watched) if (Date.now() >= w.due) poll(id)
   }
-  if (typeof document == 'object') document.addEventListener('visibilitychange', onVisible)
+  dom?.addEventListener('visibilitychange', onVisible)
 
   return {
     async get(id) {
       if (typeof id != 'string' || !id || id.length > 200) {
         const e = orderError(`order: id must be a string of 1 to 200 characters, got ${JSON.stringify(id)}`)
-        d.fail(e.message.replace(/^waymark: /, ''))
+        tell(e)
         throw e
       }
       const copy = known.get(id) || (await stored(id))
@@ -183,7 +175,7 @@ export function createOrders(d: OrdersDeps): Orders {
       stopped = true
       for (const w of watched.values()) clearTimeout(w.timer)
       watched.clear()
-      if (typeof document == 'object') document.removeEventListener('visibilitychange', onVisible)
+      dom?.removeEventListener('visibilitychange', onVisible)
     },
   }
 }

@@ -509,6 +509,24 @@ describe('a function collector', () => {
     expect(calls[0][0].map((e) => e.id)).toEqual(calls[1][0].map((e) => e.id))
     expect(wm.errors).toEqual(['waymark: collect failed (analytics not loaded yet); events stay queued, next try in 1 s'])
   })
+
+  it('that never settles is given up on after 10 s, and retried after the backoff, not at once', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const collect = vi.fn((_events: WaymarkEvent[]) => new Promise<void>(() => {}))
+    const wm = await started({ collect })
+    wm.track('x')
+    void wm.flush() // in flight while the 5 s batch timer fires: that drain waits behind it
+    await advance(10_500)
+    expect(wm.errors).toEqual(['waymark: collect failed (no answer within 10 s); events stay queued, next try in 1 s'])
+    expect(collect).toHaveBeenCalledTimes(1) // the waiting drain respects the backoff
+    await advance(1_000)
+    expect(collect).toHaveBeenCalledTimes(2)
+    expect(collect.mock.calls[1][0]).toEqual(collect.mock.calls[0][0]) // the same events, ids and all
+    await advance(10_000 + 1_500) // second timeout, then 2 s of backoff
+    expect(collect).toHaveBeenCalledTimes(2)
+    await advance(1_000)
+    expect(collect).toHaveBeenCalledTimes(3)
+  })
 })
 
 describe('utf8Bytes', () => {

@@ -6,12 +6,13 @@
  * through every attempt, so a collector that dedupes by id receives each one exactly once.
  */
 import { withLock } from '../lock'
-import type { Storage } from '../storage'
-import type { ConsentState, WaymarkEvent } from '../types'
 import { handOverKeys, takeHandedKeys } from './handover'
 import { createLease } from './lease'
-import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
-import { chunks, type Collector, KEEPALIVE_BYTES, type Outcome, send } from './send'
+import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, overflow, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
+import { chunks, KEEPALIVE_BYTES, type Outcome, send } from './send'
+import type { Delivery, DeliveryDeps } from './types'
+
+export type { Delivery, DeliveryDeps }
 
 /** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
 export const BATCH_MS = 5000
@@ -20,35 +21,6 @@ export const BATCH_SIZE = 20
 /** First retry after a failure; doubles on each further failure, up to MAX_BACKOFF_MS. */
 export const BACKOFF_MS = 1000
 export const MAX_BACKOFF_MS = 5 * 60_000
-
-/** What delivery needs from the instance. */
-export interface DeliveryDeps {
-  collect: Collector | undefined
-  storage: Storage
-  namespace: string
-  consent(): ConsentState
-  /** Tells the namespace's other tabs which events are gone (delivered or dropped). */
-  post(message: { gone: string[] }): void
-  fail(message: string): void
-  log(...args: unknown[]): void
-}
-
-/** The delivery of one instance. */
-export interface Delivery {
-  /** Queues an event (with consent). */
-  push(event: WaymarkEvent): void
-  /** Sends what is queued now; resolves when the queue is drained or an attempt failed. */
-  flush(): Promise<void>
-  /** Follows a consent change: `granted` stores and sends what waited in memory. */
-  consent(state: ConsentState): void
-  /** Forgets events another tab delivered or dropped. */
-  gone(ids: string[]): void
-  /** Logout: the previous visitor's events leave the device's store and are sent from memory. */
-  reset(): void
-  /** Starts sending (what earlier visits left, too). */
-  start(): void
-  stop(): void
-}
 
 type Result = 'empty' | 'sent' | 'failed' | undefined // undefined: another tab holds the lock
 
@@ -78,9 +50,11 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   let started = false
   let stopped = false
   let draining: Promise<Result> = Promise.resolve('empty')
-  const persisted = (): boolean => d.consent() == 'granted' && storage.usable
+  const granted = (): boolean => d.consent() == 'granted'
+  const persisted = (): boolean => granted() && storage.usable
   const lease = createLease(storage, 'deliver-lease')
   const online = (): boolean => typeof navigator != 'object' || navigator.onLine !== false
+  const without = (list: Entry[], ids: Set<string>): Entry[] => list.filter((e) => !ids.has(e.id))
 
   // Waits are measured on a monotonic clock: the device's clock being set back or forward
   // (by the user, by NTP) must not stall delivery for days or rush it.
@@ -91,7 +65,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const schedule = (delay: number, force?: boolean): void => {
     const now = mono()
     const at = Math.max(now + delay, retryAt, notBefore)
-    if (!started || stopped || !collect || d.consent() != 'granted' || (at >= due && !force)) return
+    if (!started || stopped || !granted() || (at >= due && !force)) return // started: there is a collector
     clearTimeout(timer)
     due = at
     timer = setTimeout(() => {
@@ -108,8 +82,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     const ids = keys.map((k) => k[4])
     const gone = new Set(ids)
     if (goneDuringReset) ids.forEach((id) => goneDuringReset!.add(id))
-    keepMine(mine.filter((e) => !gone.has(e.id)))
-    leaving = leaving.filter((e) => !gone.has(e.id))
+    keepMine(without(mine, gone))
+    leaving = without(leaving, gone)
     if (persisted()) {
       keys.forEach((k) => storage.set(k, undefined))
       await storage.flush()
@@ -124,6 +98,17 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     if (n) d.fail(`delivery queue full: dropped the ${n} oldest event${n > 1 ? 's' : ''}`)
   }
 
+  // Forgets entries (see `remove`).
+  const removeAll = (list: Entry[]): Promise<void> => remove(list.map((e) => e.key))
+
+  // Sends entries, marked as in flight meanwhile so that no other send takes them.
+  const sendOff = async (list: Entry[], keepalive?: boolean): Promise<Outcome> => {
+    list.forEach((e) => sending.add(e.id))
+    const out = await send(collect!, list, keepalive)
+    list.forEach((e) => sending.delete(e.id))
+    return out
+  }
+
   // Keepalive requests (page-hide chunks and small batches) not answered yet.
   const handed = new Set<Entry[]>()
 
@@ -131,10 +116,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // delivered meanwhile; if the answer then says they failed (the page lived on, in the
   // back-forward cache), they go back in the queue.
   const carry = async (chunk: Entry[]): Promise<readonly [Outcome, boolean]> => {
-    chunk.forEach((x) => sending.add(x.id))
     handed.add(chunk)
-    const out = await send(collect!, chunk, true)
-    chunk.forEach((x) => sending.delete(x.id))
+    const out = await sendOff(chunk, true)
     const counted = !handed.delete(chunk)
     if (counted && !out.ok) {
       const ids = new Set(chunk.map((x) => x.id))
@@ -159,29 +142,29 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       dropped(q.dropped.length)
       batch = q.batch
     } else batch = batchOf(mine)
-    batch = batch.filter((e) => !sending.has(e.id)).slice(0, maxBatch)
-    if (!batch.length || stopped) return 'empty'
+    batch = without(batch, sending).slice(0, maxBatch)
+    const n = batch.length
+    if (!n || stopped) return 'empty'
     // A batch that fits goes with keepalive: if this tab closes mid-send, the browser still
     // carries it, and pagehide counts it as delivered instead of leaving it for another tab to
     // send again.
-    const [out, counted] = batch.reduce((n, e) => n + e.bytes + 1, 40) <= KEEPALIVE_BYTES
+    const [out, counted] = batch.reduce((size, e) => size + e.bytes + 1, 40) <= KEEPALIVE_BYTES
       ? await carry(batch)
-      : (batch.forEach((e) => sending.add(e.id)), [await send(collect!, batch), false] as const)
-    batch.forEach((e) => sending.delete(e.id))
+      : [await sendOff(batch), false]
     if (counted) return 'sent' // pagehide settled it already
     if (out.ok) {
       fails = 0
-      d.log('delivered', batch.length, 'events')
-      await remove(batch.map((e) => e.key))
+      d.log('delivered', n, 'events')
+      await removeAll(batch)
       return 'sent'
     }
-    if (out.status == 413 && batch.length > 1) {
-      maxBatch = batch.length >> 1 // the collector takes smaller batches: send halves
+    if (out.status == 413 && n > 1) {
+      maxBatch = n >> 1 // the collector takes smaller batches: send halves
       return 'sent'
     }
     if (!out.retry) {
-      d.fail(`collect refused ${batch.length} event${batch.length > 1 ? 's' : ''} (${out.why}); they are dropped`)
-      await remove(batch.map((e) => e.key))
+      d.fail(`collect refused ${n} event${n > 1 ? 's' : ''} (${out.why}); they are dropped`)
+      await removeAll(batch)
       return 'sent'
     }
     const wait = Math.round(Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** fails++) * (0.5 + Math.random() / 2))
@@ -200,7 +183,10 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const drain = (wait: boolean): Promise<Result> => (draining = draining.then(() => drainNow(wait)))
   const drainNow = async (wait: boolean): Promise<Result> => {
     for (;;) {
-      if (stopped || !collect || d.consent() != 'granted') return 'empty'
+      if (stopped || !granted()) return 'empty' // drains follow start(): there is a collector
+      // A timer's drain that waited behind one that failed keeps to that failure's backoff
+      // (its own timer is set); only flush() and 'online' go early.
+      if (!wait && mono() < Math.max(retryAt, notBefore)) return 'failed'
       const r = !persisted()
         ? await once() // a memory queue is this tab's own: no other tab can send it
         : typeof navigator == 'object' && navigator.locks
@@ -218,10 +204,10 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // again). Should an answer still come, and say they failed (a page kept in the back-forward
   // cache), they are queued again.
   const onHide = (e: Event): void => {
-    if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !collect) return
-    if (d.consent() != 'granted' || !online()) return
-    for (const chunk of chunks(mine.filter((x) => !sending.has(x.id))))
-      void carry(chunk).then(([out, counted]) => void (out.ok && !counted && remove(chunk.map((x) => x.key))))
+    // Listened to only after start(), so there is a collector.
+    if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !granted() || !online()) return
+    for (const chunk of chunks(without(mine, sending)))
+      void carry(chunk).then(([out, counted]) => void (out.ok && !counted && removeAll(chunk)))
     if (e.type == 'pagehide' && handed.size) {
       const keys = [...handed].flat().map((x) => x.key)
       handed.clear()
@@ -235,7 +221,16 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     schedule(0)
   }
 
-  const target = typeof window == 'object' ? window : undefined
+  // Capture for page hide, so it runs before the storage's own page-hide flush: the deletes
+  // of what pagehide hands to the browser then go in that same last transaction (or, for
+  // events not yet written, cancel their writes), instead of a second one the page may not
+  // live to finish.
+  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
+    if (typeof window != 'object') return
+    window[method]('pagehide', onHide, true)
+    window[method]('visibilitychange', onHide, true)
+    window[method]('online', onOnline)
+  }
 
   return {
     push(event) {
@@ -251,17 +246,14 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         // is read), and it is cut a hundred at a time. An event cut before its write was made
         // is not written at all: a burst beyond the queue's bound costs no disk work, and
         // those events are dropped like any over the bound, and reported.
-        if (mine.length > MAX_EVENTS + 100)
-          for (; mine.length - drop > MAX_EVENTS; drop++) {
-            mineBytes -= mine[drop].bytes
-            if (storage.cancel(mine[drop].key)) lost++
-          }
-      } else if (mine.length > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES) {
+        if (mine.length > MAX_EVENTS + 100) {
+          drop = mine.length - MAX_EVENTS
+          lost = mine.slice(0, drop).filter((e) => storage.cancel(e.key)).length
+        }
+      } else if (mine.length > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES)
         // In memory the list is the queue, bounded like the stored one.
-        while (mine.length - drop > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES) mineBytes -= mine[drop++].bytes
-        lost = drop
-      }
-      if (drop) mine.splice(0, drop)
+        lost = drop = overflow(mine.map((e) => e.bytes))
+      if (drop) keepMine(mine.slice(drop))
       if (lost) {
         // A burst of drops is reported once.
         if (!droppedNow) queueMicrotask(() => (dropped(droppedNow), (droppedNow = 0)))
@@ -269,7 +261,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       }
       schedule(mine.length - sending.size >= 20 ? 0 : BATCH_MS)
     },
-    flush: () => (started ? drain(true).then(() => {}) : Promise.resolve()),
+    async flush() {
+      if (started) await drain(true)
+    },
     consent(state) {
       if (state == 'denied') keepMine([]), handedKeys(), clearTimeout(timer), (due = Infinity)
       if (state == 'granted' && storage.usable) for (const e of mine) storage.set(e.key, e.text)
@@ -286,32 +280,23 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         const ids = new Set(taken.map((e) => e.id))
         goneDuringReset = null
         // A batch delivered meanwhile was in the store when it was taken: not again.
-        leaving = [...leaving, ...taken, ...own.filter((e) => !ids.has(e.id))].filter((e) => !gone.has(e.id))
+        leaving = without([...leaving, ...taken, ...without(own, ids)], gone)
         schedule(0)
       })
     },
     gone(ids) {
-      const gone = new Set(ids)
-      keepMine(mine.filter((e) => !gone.has(e.id)))
+      keepMine(without(mine, new Set(ids)))
     },
     start() {
       if (!collect || started) return
       started = true
-      // Capture, so this runs before the storage's own page-hide flush: the deletes of what
-      // pagehide hands to the browser then go in that same last transaction (or, for events
-      // not yet written, cancel their writes), instead of a second one the page may not live
-      // to finish.
-      target?.addEventListener('pagehide', onHide, true)
-      target?.addEventListener('visibilitychange', onHide, true)
-      target?.addEventListener('online', onOnline)
+      listen('addEventListener')
       schedule(mine.length ? BATCH_MS : 1000) // what earlier visits left waits in the store
     },
     stop() {
       stopped = true
       clearTimeout(timer)
-      target?.removeEventListener('pagehide', onHide, true)
-      target?.removeEventListener('visibilitychange', onHide, true)
-      target?.removeEventListener('online', onOnline)
+      listen('removeEventListener')
     },
   }
 }

@@ -3,6 +3,7 @@
  * the same JSON text is stored, measured against the limits and sent, byte for byte, on
  * every attempt, so its id and content never change between retries.
  */
+import { promisifyRequest } from 'idb-keyval'
 import type { Storage } from '../storage'
 import type { WaymarkEvent } from '../types'
 
@@ -78,29 +79,35 @@ export function batchOf<T extends { bytes: number }>(entries: T[]): T[] {
   return entries.slice(0, n)
 }
 
+// A stored value as an entry, or undefined for a foreign or corrupt one (never to be sent).
+const entry = (key: QueueKey, text: unknown): Entry | undefined =>
+  typeof text == 'string' && typeof key[4] == 'string' ? { key, id: key[4], bytes: key[3], text } : undefined
+
+// Every queue key and the values of the oldest `count` in one transaction; `readwrite` takes
+// them out of the store too (requests run in order: the delete follows the reads). Undefined
+// when the store failed.
+const readAll = (storage: Storage, mode: IDBTransactionMode, count?: number): Promise<[QueueKey[], unknown[]] | undefined> =>
+  storage.tx(mode, (os) => {
+    const read = Promise.all([promisifyRequest(os.getAllKeys(range())) as Promise<QueueKey[]>, promisifyRequest(os.getAll(range(), count))])
+    if (mode == 'readwrite') os.delete(range())
+    return read
+  })
+
 /**
  * Reads the stored queue in one transaction: every key (to apply the limits) and the values
  * of the oldest batch's worth. Returns the entries to send next, oldest first, and the keys
  * of the oldest entries beyond the limits, which the caller deletes and reports.
  */
 export async function readQueue(storage: Storage): Promise<{ batch: Entry[]; dropped: QueueKey[] } | undefined> {
-  const read = await storage.tx('readonly', (os) => {
-    const keys = os.getAllKeys(range())
-    const values = os.getAll(range(), MAX_EVENTS + BATCH_EVENTS)
-    return new Promise<[IDBValidKey[], unknown[]]>((resolve, reject) => {
-      values.onsuccess = () => resolve([keys.result, values.result])
-      values.onerror = () => reject(values.error)
-    })
-  })
+  const read = await readAll(storage, 'readonly', MAX_EVENTS + BATCH_EVENTS)
   if (!read) return
-  const [keys, values] = read as [QueueKey[], unknown[]]
+  const [keys, values] = read
   const drop = overflow(keys.map((k) => +k[3] || 0))
   const entries: Entry[] = []
   for (let i = drop; i < values.length; i++) {
-    const [key, text] = [keys[i], values[i]]
-    // A foreign or corrupt value under a queue key is deleted, never sent.
-    if (typeof text == 'string' && typeof key[4] == 'string') entries.push({ key, id: key[4], bytes: key[3], text })
-    else storage.set(key, undefined)
+    const e = entry(keys[i], values[i])
+    if (e) entries.push(e)
+    else storage.set(keys[i], undefined) // deleted, never sent
   }
   return { batch: batchOf(entries), dropped: keys.slice(0, drop) }
 }
@@ -110,19 +117,6 @@ export async function readQueue(storage: Storage): Promise<{ batch: Entry[]; dro
  * the previous visitor's events may not stay on the device.
  */
 export async function takeQueue(storage: Storage): Promise<Entry[]> {
-  const read = await storage.tx('readwrite', (os) => {
-    const keys = os.getAllKeys(range())
-    const values = os.getAll(range())
-    return new Promise<[IDBValidKey[], unknown[]]>((resolve, reject) => {
-      values.onsuccess = () => {
-        os.delete(range())
-        resolve([keys.result, values.result])
-      }
-      values.onerror = () => reject(values.error)
-    })
-  })
-  const [keys, values] = (read || [[], []]) as [QueueKey[], unknown[]]
-  return keys.flatMap((key, i) =>
-    typeof values[i] == 'string' && typeof key[4] == 'string' ? [{ key, id: key[4], bytes: key[3], text: values[i] as string }] : [],
-  )
+  const [keys, values] = (await readAll(storage, 'readwrite')) || [[], []]
+  return keys.flatMap((key, i) => entry(key, values[i]) || [])
 }

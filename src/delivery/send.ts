@@ -2,6 +2,7 @@
  * One delivery attempt: a batch to the collector (a URL, POSTed as JSON, or a function), and
  * what came of it. Deciding what to do next is the caller's business.
  */
+import { withTimeout } from '../timeout'
 import type { WaymarkEvent } from '../types'
 
 /** Where events go: an endpoint, or a function that forwards them (Segment, GA4, …). */
@@ -32,34 +33,27 @@ export function retryAfter(header: string | null, now: number): number | undefin
  */
 export async function send(collector: Collector, entries: Array<{ text: string }>, keepalive?: boolean): Promise<Outcome> {
   const sentAt = Date.now()
-  const ctrl = new AbortController()
-  const timer = setTimeout(() => ctrl.abort(), SEND_TIMEOUT_MS)
   try {
-    if (typeof collector == 'function') {
-      await Promise.race([
-        collector(entries.map((e) => JSON.parse(e.text)), { sentAt }),
-        new Promise((_, reject) => ctrl.signal.addEventListener('abort', reject)),
-      ])
-      return { ok: true }
-    }
-    const res = await fetch(collector, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: `{"events":[${entries.map((e) => e.text).join(',')}],"sentAt":${sentAt}}`,
-      keepalive,
-      signal: ctrl.signal,
-    })
+    const res = await withTimeout<Response | void>(SEND_TIMEOUT_MS, (signal) =>
+      typeof collector == 'function'
+        ? collector(entries.map((e) => JSON.parse(e.text)), { sentAt })
+        : fetch(collector, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: `{"events":[${entries.map((e) => e.text).join(',')}],"sentAt":${sentAt}}`,
+            keepalive,
+            signal,
+          }),
+    )
+    if (!res || res.ok) return { ok: true }
     const status = res.status
-    if (res.ok) return { ok: true }
     return {
       ok: false, status, why: `HTTP ${status}`,
       retry: status == 408 || status == 429 || status >= 500,
       after: retryAfter(res.headers.get('Retry-After'), Date.now()),
     }
   } catch (e) {
-    return { ok: false, retry: true, why: ctrl.signal.aborted ? `no answer within ${SEND_TIMEOUT_MS / 1000} s` : String((e as Error).message || e) }
-  } finally {
-    clearTimeout(timer)
+    return { ok: false, retry: true, why: String((e as Error).message || e) }
   }
 }
 

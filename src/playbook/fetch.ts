@@ -3,6 +3,7 @@
  * (any backend's SDK). Every failure is an Error whose message says what went wrong, for the
  * `on('error')` report; nothing here decides what to do about it.
  */
+import { withTimeout } from '../timeout'
 import type { Playbook, SignedPlaybook } from '../types'
 
 /** A source that can be synced: a URL, or a function returning a playbook or envelope. */
@@ -28,7 +29,8 @@ export interface CacheRecord {
 /** What a fetch brought: a new text and its validators, or `null` for 304 Not Modified. */
 export type Fetched = Pick<CacheRecord, 'text' | 'etag' | 'modified'> | null
 
-const fail = (message: string): never => {
+/** Throws an Error saying why: a statement, or a value where one is expected. */
+export const raise = (message: string): never => {
   throw new Error(message)
 }
 
@@ -42,7 +44,7 @@ async function readCapped(res: Response): Promise<string> {
     if (done) break
     if ((size += value.length) > MAX_BYTES) {
       void reader.cancel()
-      fail(`larger than ${MAX_BYTES >> 20} MB`)
+      raise(`larger than ${MAX_BYTES >> 20} MB`)
     }
     text += decoder.decode(value, { stream: true })
   }
@@ -56,17 +58,12 @@ async function readCapped(res: Response): Promise<string> {
  * preflight, and a CDN that allows only simple GETs would then refuse every request.
  */
 export async function fetchPlaybook(source: Source, src: string, cached: CacheRecord | undefined): Promise<Fetched> {
-  const ctrl = new AbortController()
-  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS)
-  try {
+  return withTimeout(TIMEOUT_MS, async (signal) => {
     if (typeof source == 'function') {
-      const doc = await Promise.race([
-        source(),
-        new Promise<never>((_, reject) => ctrl.signal.addEventListener('abort', reject)),
-      ])
+      const doc = await source()
       const text = typeof doc == 'string' ? doc : JSON.stringify(doc)
-      if (typeof text != 'string') fail(`the playbook function returned ${doc}`)
-      return { text: text.length > MAX_BYTES ? fail(`larger than ${MAX_BYTES >> 20} MB`) : text }
+      if (typeof text != 'string') raise(`the playbook function returned ${doc}`)
+      return { text: text.length > MAX_BYTES ? raise(`larger than ${MAX_BYTES >> 20} MB`) : text }
     }
     const same = typeof location == 'object' && new URL(src).origin == location.origin
     const headers: Record<string, string> = {}
@@ -74,14 +71,10 @@ export async function fetchPlaybook(source: Source, src: string, cached: CacheRe
       if (cached.etag) headers['If-None-Match'] = cached.etag
       else if (cached.modified) headers['If-Modified-Since'] = cached.modified
     }
-    const res = await fetch(src, { headers, cache: same ? 'no-store' : 'no-cache', signal: ctrl.signal })
-    if (res.status == 304) return cached ? null : fail('HTTP 304 without a cached copy')
-    if (!res.ok) fail(`HTTP ${res.status}`)
+    const res = await fetch(src, { headers, cache: same ? 'no-store' : 'no-cache', signal })
+    if (res.status == 304) return cached ? null : raise('HTTP 304 without a cached copy')
+    if (!res.ok) raise(`HTTP ${res.status}`)
     const h = res.headers
     return { text: await readCapped(res), etag: h.get('ETag'), modified: h.get('Last-Modified') }
-  } catch (e) {
-    throw ctrl.signal.aborted ? new Error(`no answer within ${TIMEOUT_MS / 1000} s`) : e
-  } finally {
-    clearTimeout(timer)
-  }
+  })
 }

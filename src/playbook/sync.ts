@@ -9,7 +9,7 @@ import { isObj } from '../is'
 import { withLock } from '../lock'
 import type { Playbook } from '../types'
 import { validatePlaybook } from './validate'
-import { type CacheRecord, fetchPlaybook, type Source } from './fetch'
+import { type CacheRecord, fetchPlaybook, raise, type Source } from './fetch'
 import { createVerifier, isEnvelope } from './verify'
 
 /** Where an applied playbook came from, as `on('playbook')` reports it. */
@@ -51,7 +51,6 @@ export const VISIBLE_GAP_MS = 30_000
 export const RETRY_MS = 5000
 
 const q = JSON.stringify
-const hidden = (): boolean => typeof document == 'object' && document.visibilityState == 'hidden'
 // Versions compare piece by piece, numbers as numbers: 2026-11-23.10 > 2026-11-23.9 > 2026-11-23.
 const older = (a?: string, b?: string): boolean => !!a && !!b && a.localeCompare(b, 'en', { numeric: true }) < 0
 
@@ -79,6 +78,8 @@ export function createSync(d: SyncDeps): Sync {
   let running: Promise<void> | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   let applying = Promise.resolve()
+  const dom = typeof document == 'object' ? document : undefined // none under SSR
+  const hidden = (): boolean => dom?.visibilityState == 'hidden'
 
   // A check that ends after destroy() has nobody left to tell.
   const report = (message: string): void => void (stopped || d.fail(message))
@@ -87,26 +88,26 @@ export function createSync(d: SyncDeps): Sync {
   const accept = async (doc: unknown, from: PlaybookOrigin): Promise<void> => {
     if (typeof doc == 'string') doc = JSON.parse(doc)
     if (isEnvelope(doc)) {
-      if (verify && !(await verify(doc))) throw new Error('signature does not verify with publicKey')
+      if (verify && !(await verify(doc))) raise('signature does not verify with publicKey')
       doc = JSON.parse(doc.payload)
-    } else if (verify) throw new Error('not signed, and publicKey is set')
+    } else if (verify) raise('not signed, and publicKey is set')
     const result = validatePlaybook(doc)
-    if (!result.ok) throw new Error(result.errors.join('; '))
+    if (!result.ok) return raise(result.errors.join('; '))
     const { version } = result.playbook
     const json = q(doc)
     if (inForce && json == inForce.json) return // same rules: nothing to rebuild
-    if (older(version, inForce && inForce.version)) throw new Error(`version ${q(version)} is older than ${q(inForce!.version)}`)
+    if (older(version, inForce && inForce.version)) raise(`version ${q(version)} is older than ${q(inForce!.version)}`)
     if (stopped) return
     d.apply(result.playbook, from)
     inForce = { version, json }
   }
 
   // Copies are applied one at a time, in arrival order, so a slow signature check cannot
-  // let an older copy overtake a newer one. Resolves with the reason for a refusal, if any.
+  // let an older copy overtake a newer one. Resolves with the report of a refusal, if any.
   const adopt = (rec: CacheRecord, from: PlaybookOrigin): Promise<string | undefined> => {
     const done = applying.then(() => accept(rec.text, from)).then(
       () => void (record = rec),
-      (e: Error) => ((refused = rec.text), (e instanceof SyntaxError ? 'not JSON: ' : '') + e.message),
+      (e: Error) => ((refused = rec.text), `playbook rejected: ${e instanceof SyntaxError ? 'not JSON: ' : ''}${e.message}`),
     )
     applying = done.then(() => {})
     return done
@@ -125,7 +126,7 @@ export function createSync(d: SyncDeps): Sync {
     if (rec.text == refused) return
     if (!record || rec.text != record.text) {
       const why = await adopt(rec, 'tab')
-      if (why) return report(`playbook rejected: ${why}`)
+      if (why) return report(why)
     } else record = rec
     checked = Math.max(checked, checkedAt(rec))
     fails = 0 // another tab got through: this one's backoff is over
@@ -136,9 +137,9 @@ export function createSync(d: SyncDeps): Sync {
   const schedule = (min = 0): void => {
     clearTimeout(timer)
     if (stopped || !synced) return
-    const due = Math.min(fails ? retryAt : checked + refreshMs, Date.now() + refreshMs)
+    // Never longer than refreshMs, which fits a timer.
+    const wait = Math.max(Math.min((fails ? retryAt : checked + refreshMs) - Date.now(), refreshMs), min)
     // A hidden tab does not fetch; becoming visible catches up.
-    const wait = Math.min(Math.max(due - Date.now(), min), 2 ** 31 - 1)
     timer = setTimeout(() => hidden() || check(refreshMs), wait)
   }
 
@@ -161,7 +162,6 @@ export function createSync(d: SyncDeps): Sync {
       if (!record || rec.text != record.text) why = await adopt(rec, 'network')
       else record = rec // unchanged: no parse, no rebuild
       d.log('playbook', got ? 'fetched' : 'not modified', `${rec.at - started} ms`, why || '')
-      if (why) why = `playbook rejected: ${why}`
     } catch (e) {
       why = `playbook not loaded: ${(e as Error).message}`
     }
@@ -182,8 +182,9 @@ export function createSync(d: SyncDeps): Sync {
   // Checks run one at a time. A scheduled check joins one under way; a forced one (refresh)
   // waits for it and then fetches anyway, holding the lock instead of skipping when it is taken.
   const check = (maxAge: number): Promise<void> => {
-    if (stopped || !synced || (running && maxAge)) return running || Promise.resolve()
-    const p: Promise<void> = (running || Promise.resolve())
+    const before = running || Promise.resolve()
+    if (stopped || !synced || (running && maxAge)) return before
+    const p: Promise<void> = before
       .then(() => withLock(d.lock, maxAge > 0, () => attempt(maxAge)))
       .then((ran) => {
         if (running == p) (running = undefined), schedule(ran ? 0 : 1000)
@@ -191,10 +192,9 @@ export function createSync(d: SyncDeps): Sync {
     return (running = p)
   }
 
+  const gap = Math.min(refreshMs, VISIBLE_GAP_MS)
   const onVisible = (): void => {
-    const now = Date.now()
-    if (!hidden() && now >= (fails ? retryAt : checked + Math.min(refreshMs, VISIBLE_GAP_MS)))
-      void check(Math.min(refreshMs, VISIBLE_GAP_MS))
+    if (!hidden() && Date.now() >= (fails ? retryAt : checked + gap)) void check(gap)
   }
 
   return {
@@ -206,10 +206,10 @@ export function createSync(d: SyncDeps): Sync {
       if (stopped) return
       if (isRecord(stored)) {
         const why = await adopt(stored, 'cache')
-        if (why) report(`stored playbook rejected: ${why}`)
+        if (why) report(`stored ${why}`)
         else checked = checkedAt(stored)
       }
-      if (typeof document == 'object') document.addEventListener('visibilitychange', onVisible)
+      dom?.addEventListener('visibilitychange', onVisible)
       schedule()
     },
     refresh: () => check(0),
@@ -219,7 +219,7 @@ export function createSync(d: SyncDeps): Sync {
     stop() {
       stopped = true
       clearTimeout(timer)
-      if (typeof document == 'object') document.removeEventListener('visibilitychange', onVisible)
+      dom?.removeEventListener('visibilitychange', onVisible)
     },
   }
 }

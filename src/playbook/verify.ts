@@ -5,6 +5,7 @@
  */
 import { isObj } from '../is'
 import type { SignedPlaybook } from '../types'
+import { raise } from './fetch'
 
 /** Whether a document is a signed envelope (a playbook has no `payload` key). */
 export const isEnvelope = (doc: unknown): doc is SignedPlaybook => isObj(doc) && typeof doc.payload == 'string'
@@ -39,10 +40,10 @@ export function createVerifier(publicKey: string): (doc: SignedPlaybook) => Prom
   let key: Promise<CryptoKey> | undefined
   return async ({ payload, signature }) => {
     const subtle = crypto.subtle
-    if (!subtle) throw new Error('signatures can only be checked on https pages (no WebCrypto here)')
-    key ||= (async () => subtle.importKey('spki', bytes(publicKey), alg, false, ['verify']))().catch((e) => {
-      throw new Error(`publicKey is not a base64 SPKI P-256 key (${e.message})`)
-    })
+    if (!subtle) raise('signatures can only be checked on https pages (no WebCrypto here)')
+    key ||= (async () => subtle.importKey('spki', bytes(publicKey), alg, false, ['verify']))().catch((e) =>
+      raise(`publicKey is not a base64 SPKI P-256 key (${e.message})`),
+    )
     const k = await key
     let sig
     try {

@@ -1,0 +1,36 @@
+/**
+ * The delivery's contract with the instance: what it needs and what it offers. Kept apart from
+ * delivery.ts, which is long enough with the machinery alone.
+ */
+import type { Storage } from '../storage'
+import type { ConsentState, WaymarkEvent } from '../types'
+import type { Collector } from './send'
+
+/** What delivery needs from the instance. */
+export interface DeliveryDeps {
+  collect: Collector | undefined
+  storage: Storage
+  namespace: string
+  consent(): ConsentState
+  /** Tells the namespace's other tabs which events are gone (delivered or dropped). */
+  post(message: { gone: string[] }): void
+  fail(message: string): void
+  log(...args: unknown[]): void
+}
+
+/** The delivery of one instance. */
+export interface Delivery {
+  /** Queues an event (with consent). */
+  push(event: WaymarkEvent): void
+  /** Sends what is queued now; resolves when the queue is drained or an attempt failed. */
+  flush(): Promise<void>
+  /** Follows a consent change: `granted` stores and sends what waited in memory. */
+  consent(state: ConsentState): void
+  /** Forgets events another tab delivered or dropped. */
+  gone(ids: string[]): void
+  /** Logout: the previous visitor's events leave the device's store and are sent from memory. */
+  reset(): void
+  /** Starts sending (what earlier visits left, too). */
+  start(): void
+  stop(): void
+}
