@@ -4,6 +4,13 @@ import { isArr } from './is'
  * Thrown by `createWaymark` when an option has the wrong type. This is the only error
  * Waymark throws: it signals a programming mistake, caught during development. Bad input
  * at run time is reported through `on('error')` instead.
+ * @example
+ * try {
+ *   createWaymark({ refreshSeconds: '60' as unknown as number })
+ * } catch (e) {
+ *   if (e instanceof WaymarkOptionError) console.error(e.option, e.message)
+ *   // refreshSeconds waymark: option "refreshSeconds" must be a positive number, got string
+ * }
  */
 export class WaymarkOptionError extends TypeError {
   /** The name of the offending option, e.g. `refreshSeconds`. */
