@@ -1,7 +1,15 @@
 /**
- * One deadline for every request the SDK makes (events, playbook, orders): a request that
- * never answers must not hold a queue, a sync or a widget for ever.
+ * How long the SDK waits: one deadline for every request it makes (events, playbook, orders),
+ * since a request that never answers must not hold a queue, a sync or a widget for ever; and
+ * one backoff for what it retries.
  */
+
+/**
+ * The wait before retry number `n + 1`: `base` doubled per failure up to `max`, then jittered
+ * to between half and all of it, so that tabs and devices failing together do not retry in step.
+ */
+export const backoff = (n: number, base: number, max: number): number =>
+  Math.round(Math.min(max, base * 2 ** n) * (0.5 + Math.random() / 2))
 
 /**
  * Runs `run` with a signal that aborts after `ms`, and gives up on it then: rejects with

@@ -6,6 +6,7 @@
  * through every attempt, so a collector that dedupes by id receives each one exactly once.
  */
 import { withLock } from '../lock'
+import { backoff } from '../timeout'
 import { handOverKeys, takeHandedKeys } from './handover'
 import { createLease } from './lease'
 import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, overflow, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
@@ -167,7 +168,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       await removeAll(batch)
       return 'sent'
     }
-    const wait = Math.round(Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** fails++) * (0.5 + Math.random() / 2))
+    const wait = backoff(fails++, BACKOFF_MS, MAX_BACKOFF_MS)
     retryAt = mono() + wait
     notBefore = mono() + (out.after || 0)
     const next = Math.max(retryAt, notBefore) - mono()

@@ -7,6 +7,7 @@
  */
 import { isObj } from '../is'
 import { withLock } from '../lock'
+import { backoff } from '../timeout'
 import type { Playbook } from '../types'
 import { validatePlaybook } from './validate'
 import { type CacheRecord, fetchPlaybook, raise, type Source } from './fetch'
@@ -172,7 +173,7 @@ export function createSync(d: SyncDeps): Sync {
       await d.write(rec!) // before the lock is released, so the next tab reads it
       return true
     }
-    const wait = Math.round(Math.min(refreshMs, RETRY_MS * 2 ** fails++) * (0.5 + Math.random() / 2))
+    const wait = backoff(fails++, RETRY_MS, refreshMs)
     retryAt = (failedAt = Date.now()) + wait
     const kept = inForce ? `version ${q(inForce.version ?? null)} stays in force` : 'no playbook in force yet'
     report(`${why} (from ${src}; ${kept}; next try in ${Math.ceil(wait / 1000)} s)`)
