@@ -1,7 +1,9 @@
 import fc from 'fast-check'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { compileCondition } from '../src/rules/condition'
 import { conditionErrors } from '../src/rules/condition-check'
+import { pathological } from '../src/rules/regex'
 
 const OPERATORS = [
   '$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$in', '$nin', '$ini', '$nini', '$all', '$alli',
@@ -84,4 +86,50 @@ describe('condition properties', () => {
       { numRuns: 500 },
     )
   })
+
+  // What the screen promises: no exponential backtracking. At 64 characters that shows as a hang;
+  // polynomial blowups (`a+a+a+b` is cubic) stay cheap there, and are not screened. The passed
+  // patterns run in a worker, so that a miss fails the test, naming the pattern, instead of
+  // hanging it.
+  it('the regex screen answers for any pattern, and whatever it passes never backtracks exponentially', async () => {
+    // Repeated groups of alternatives, anchored, the shape that backtracks; plus random noise.
+    const atom = fc.constantFrom('a', 'aa', 'ab', 'b', 'x', '\\w', '[ab]', 'a?', 'a+', '.', '')
+    const group = fc
+      .tuple(fc.constantFrom('(', '(?:'), fc.array(atom, { minLength: 1, maxLength: 3 }), fc.constantFrom('*', '+', '{2,}', '?', ''))
+      .map(([open, alts, q]) => `${open}${alts.join('|')})${q}`)
+    const shaped = fc
+      .tuple(fc.constantFrom('^', ''), fc.array(fc.oneof(group, atom), { minLength: 1, maxLength: 3 }), fc.constantFrom('$', 'b$', '!', ''))
+      .map(([a, parts, z]) => a + parts.join('') + z)
+    const piece = fc.constantFrom('a', 'b', 'ab', '|', '(', ')', '(?:', '*', '+', '?', '{2,}', '.', '\\w', '\\', '[ab]', '^', '$', 'x')
+    const noise = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''))
+    const passed: string[] = []
+    for (const pattern of fc.sample(fc.oneof(shaped, noise), { numRuns: 3000, seed: 20261125 })) {
+      const why = pathological(pattern)
+      expect(['', 'nested quantifiers', 'overlapping alternatives']).toContain(why)
+      try {
+        new RegExp(pattern)
+      } catch {
+        continue // invalid: compileCondition never runs it
+      }
+      if (!why) passed.push(pattern)
+    }
+    expect(passed.length).toBeGreaterThan(500)
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads')
+      for (const p of workerData) {
+        parentPort.postMessage(p)
+        const re = new RegExp(p)
+        for (const input of ['a'.repeat(63) + '!', 'ab'.repeat(31) + '!', 'x'.repeat(63) + '!']) re.test(input)
+      }
+      parentPort.postMessage(null)`,
+      { eval: true, workerData: passed },
+    )
+    let current = ''
+    const finished = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 20_000) // all of them take well under a second
+      worker.on('message', (p: string | null) => (p === null ? (clearTimeout(timer), resolve(true)) : (current = p)))
+    })
+    await worker.terminate()
+    expect(finished ? '' : current).toBe('') // else: the pattern that never finished
+  }, 30_000)
 })

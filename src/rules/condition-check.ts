@@ -41,7 +41,8 @@ const regex: Check = (e, p, out, op) => {
   } catch {
     return void out.push(`${p}: invalid regex ${quote(e)}`)
   }
-  if (pathological(e)) out.push(`${p}: pathological regex ${quote(e)} (nested quantifiers)`)
+  const why = pathological(e)
+  if (why) out.push(`${p}: pathological regex ${quote(e)} (${why})`)
 }
 
 // Operand checks, one per operator; the key set is also the list of known operators.

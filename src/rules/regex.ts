@@ -1,27 +1,73 @@
 /** Regexes in conditions: what the compiler refuses to run and the validator reports. */
 
-/**
- * True for a pattern that repeats a group which itself holds a repetition, like `(a+)+`,
- * `(\w*x)*` or `((ab)+c){2,}`: such patterns backtrack exponentially on a near miss.
- * A heuristic (it does not try to prove ambiguity), deliberately strict for playbooks.
- */
-export const pathological = (s: string): boolean => {
-  const inner: boolean[] = [] // per open group: does it contain a repetition?
-  const rep = (c: string | undefined) => c == '*' || c == '+' || c == '{'
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]
-    if (c == '\\') i++
-    else if (c == '[') {
-      // A character class holds no groups or quantifiers; skip it (and its escapes).
-      for (i++; i < s.length && s[i] != ']'; i++) if (s[i] == '\\') i++
-    } else if (c == '(') inner.push(false)
-    else if (c == ')') {
-      const had = inner.pop()
-      const repeated = rep(s[i + 1])
-      if (had && repeated) return true
-      if ((had || repeated) && inner.length) inner[inner.length - 1] = true
-    } else if (rep(c) && inner.length) inner[inner.length - 1] = true
-  }
-  return false
+/** An open group while scanning a pattern. */
+interface Group {
+  /** It holds a repetition (`a+`, `(b)*`…). */
+  rep: boolean
+  /** It holds, somewhere inside, alternatives that overlap. */
+  amb: boolean
+  /** The literal start of each alternative read so far ('': it may start anywhere). */
+  alts: string[]
+  /** The literal start of the alternative being read… */
+  lit: string
+  /** …and whether it is complete (something other than a plain character came). */
+  done: boolean
 }
 
+const isRep = (c: string | undefined): boolean => c == '*' || c == '+' || c == '{'
+
+/**
+ * Why a pattern would backtrack exponentially on a near miss, or '' when it would not:
+ * - "nested quantifiers": a repeated group that itself holds a repetition or an optional
+ *   part, like `(a+)+`, `(\w*x)*`, `((ab)+c){2,}` or `(a?){2,}`;
+ * - "overlapping alternatives": a repeated or optional group whose alternatives can match the
+ *   same text, like `(a|a)*`, `(a|ab)+` or `(\w|_)?` (`(cat|dog)+` is fine: they part at a letter).
+ * A heuristic (it does not try to prove ambiguity), deliberately strict for playbooks: page
+ * input reaches these patterns, and one that never finishes freezes the page.
+ */
+export const pathological = (s: string): string => {
+  const open: Group[] = []
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]
+    const g: Group | undefined = open[open.length - 1]
+    // Ends the current alternative's literal start, at `lit` (by default, what was read).
+    const complete = (lit = g?.lit) => g && !g.done && ((g.done = true), (g.lit = lit!))
+    if (c == '\\') {
+      const n = s[++i]
+      // An escape that stands for a set of characters or an assertion ends the literal start.
+      if (!n || /[dDwWsSbBpPuxck0-9]/.test(n)) complete()
+      else if (g && !g.done) g.lit += n
+    } else if (c == '[') {
+      // A character class holds no groups or quantifiers; skip it (and its escapes).
+      for (i++; i < s.length && s[i] != ']'; i++) if (s[i] == '\\') i++
+      complete()
+    } else if (c == '(') {
+      complete()
+      open.push({ rep: false, amb: false, alts: [], lit: '', done: false })
+      // (?:…), (?=…), (?!…), (?<=…), (?<!…), (?<name>…): the prefix is not text to match.
+      i += /^\?(:|=|!|<=|<!|<[^>]*>)|/.exec(s.slice(i + 1))![0].length
+    } else if ((c == '|' || c == ')') && g) {
+      g.alts.push(g.lit.toLowerCase()) // compared without case: strict for $regexi and $regex alike
+      g.lit = ''
+      g.done = false
+      if (c == ')') {
+        open.pop()
+        // Two alternatives overlap when one's literal start begins the other ('' begins all).
+        const amb = g.amb || g.alts.some((a, j) => g.alts.some((b, k) => j != k && b.startsWith(a)))
+        const repeated = isRep(s[i + 1])
+        if (repeated && g.rep) return 'nested quantifiers'
+        // Optional counts here: `a+(a|a+)?b` backtracks through both alternatives on every split.
+        if ((repeated || s[i + 1] == '?') && amb) return 'overlapping alternatives'
+        const outer = open[open.length - 1]
+        if (outer) (outer.rep ||= g.rep || repeated), (outer.amb ||= amb)
+      }
+    } else if (isRep(c) || c == '?') {
+      // After a plain character, `+` keeps it in the literal start; `?`, `*` and `{` make it
+      // optional, so the start ends before it.
+      // An optional part counts as a repetition inside a repeated group: `(a?){2,}` backtracks.
+      if (g) complete(c == '+' ? g.lit : g.lit.slice(0, -1)), (g.rep = true)
+    } else if (c == '.' || c == '^' || c == '$') complete()
+    else if (g && !g.done) g.lit += c
+  }
+  return ''
+}
