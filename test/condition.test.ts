@@ -171,11 +171,14 @@ describe('conditionErrors', () => {
     ['(.|\\n)*', 'overlapping alternatives'],
     ['.*a.*b.*c', 'three or more unbounded wildcards'],
     ['^.+/.*/.{2,}$', 'three or more unbounded wildcards'],
+    ['a+a+a+b', 'three or more unbounded repetitions in a row'],
+    ['^\\s*\\w+\\s*$', 'three or more unbounded repetitions in a row'],
+    ['[a-z]*(b)+c{2,}', 'three or more unbounded repetitions in a row'],
   ])('flags %s as pathological (%s)', (pattern, why) => {
     expect(conditionErrors({ ua: { $regex: pattern } }, 'p')).toEqual([`p.ua: pathological regex ${JSON.stringify(pattern)} (${why})`])
   })
 
-  it.each(['(cat|dog)+', '^/(catalog|product)/(\\w+)$', '(bar|baz)*', '(?:ru|en)(-[A-Z]{2})?', '(a|b|c)*', '(\\.com|\\.org)+', '(a|aa)', '.*foo.*bar', 'a.{2}b.?c.*d\\.*e'])(
+  it.each(['(cat|dog)+', '^/(catalog|product)/(\\w+)$', '(bar|baz)*', '(?:ru|en)(-[A-Z]{2})?', '(a|b|c)*', '(\\.com|\\.org)+', '(a|aa)', '.*foo.*bar', 'a.{2}b.?c.*d\\.*e', '\\d+\\.\\d+\\.\\d+', '^\\s*(\\w+)\\s*$', '[a-z]+-[0-9]+_\\w*', 'a+b?c+'])(
     'allows %s',
     (pattern) => {
       expect(conditionErrors({ ua: { $regex: pattern } }, 'p')).toEqual([])
