@@ -5,15 +5,14 @@
  * (`on('order')`, an `order_status` event, `order:<status>` triggers).
  */
 import { promisifyRequest } from 'idb-keyval'
-import { withTimeout } from './timeout'
-import { isObj } from './is'
+import { isName } from './input'
+import { describe, isObj } from './is'
+import { FINAL, STATUSES } from './order-statuses'
 import type { Storage } from './storage'
+import { withTimeout } from './timeout'
 import type { ConsentState, Order, OrderChange, OrderError, OrderStatus } from './types'
+import { hidden, onShown } from './visibility'
 
-/** Every status, in the order an order normally moves through them. */
-export const STATUSES: OrderStatus[] = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered', 'cancelled', 'returned']
-/** Statuses after which nothing changes: polling stops there (the last three above). */
-export const FINAL: OrderStatus[] = STATUSES.slice(5)
 /** First poll interval while an order is watched; doubles while nothing changes. */
 export const POLL_MS = 15_000
 /** Longest poll interval. */
@@ -60,8 +59,6 @@ export function createOrders(d: OrdersDeps): Orders {
   const known = new Map<string, Order>()
   const inflight = new Map<string, Promise<Order>>()
   const watched = new Map<string, { count: number; delay: number; due: number; timer?: ReturnType<typeof setTimeout> }>()
-  const dom = typeof document == 'object' ? document : undefined // none under SSR
-  const hidden = (): boolean => dom?.visibilityState == 'hidden'
   let stopped = false
 
   const fetchOrder = async (id: string): Promise<Order> => {
@@ -133,15 +130,14 @@ export function createOrders(d: OrdersDeps): Orders {
     })
   }
 
-  const onVisible = (): void => {
-    if (!hidden()) for (const [id, w] of watched) if (Date.now() >= w.due) poll(id)
-  }
-  dom?.addEventListener('visibilitychange', onVisible)
+  const unlisten = onShown(() => {
+    for (const [id, w] of watched) if (Date.now() >= w.due) poll(id)
+  })
 
   return {
     async get(id) {
-      if (typeof id != 'string' || !id || id.length > 200) {
-        const e = orderError(`order: id must be a string of 1 to 200 characters, got ${JSON.stringify(id)}`)
+      if (!isName(id)) {
+        const e = orderError(`order: id must be a string of 1 to 200 characters, got ${describe(id)}`)
         tell(e)
         throw e
       }
@@ -175,7 +171,7 @@ export function createOrders(d: OrdersDeps): Orders {
       stopped = true
       for (const w of watched.values()) clearTimeout(w.timer)
       watched.clear()
-      dom?.removeEventListener('visibilitychange', onVisible)
+      unlisten()
     },
   }
 }

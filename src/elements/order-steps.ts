@@ -1,12 +1,8 @@
 /** The stepper's model and the order's details, rendered as text nodes only. */
+import { FINAL, FLOW } from '../order-statuses'
 import type { Order, Waymark } from '../types'
 import { h, link, named, safeUrl } from './dom'
 import { daysUntil, formatDay, toDate, tx } from './texts'
-
-/** The normal course of an order. */
-const FLOW = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered']
-/** Statuses after which nothing is expected: no ETA is shown. */
-const FINAL = ['delivered', 'cancelled', 'returned']
 
 /** Where a step stands relative to the order's status. */
 export type StepState = 'done' | 'current' | 'upcoming'

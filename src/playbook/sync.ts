@@ -9,6 +9,7 @@ import { isObj } from '../is'
 import { withLock } from '../lock'
 import { backoff } from '../timeout'
 import type { Playbook } from '../types'
+import { hidden, onShown } from '../visibility'
 import { validatePlaybook } from './validate'
 import { type CacheRecord, fetchPlaybook, raise, type Source } from './fetch'
 import { createVerifier, isEnvelope } from './verify'
@@ -79,8 +80,6 @@ export function createSync(d: SyncDeps): Sync {
   let running: Promise<void> | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   let applying = Promise.resolve()
-  const dom = typeof document == 'object' ? document : undefined // none under SSR
-  const hidden = (): boolean => dom?.visibilityState == 'hidden'
 
   // A check that ends after destroy() has nobody left to tell.
   const report = (message: string): void => void (stopped || d.fail(message))
@@ -195,8 +194,9 @@ export function createSync(d: SyncDeps): Sync {
 
   const gap = Math.min(refreshMs, VISIBLE_GAP_MS)
   const onVisible = (): void => {
-    if (!hidden() && Date.now() >= (fails ? retryAt : checked + gap)) void check(gap)
+    if (Date.now() >= (fails ? retryAt : checked + gap)) void check(gap)
   }
+  let unlisten = (): void => {}
 
   return {
     async start(stored) {
@@ -210,7 +210,8 @@ export function createSync(d: SyncDeps): Sync {
         if (why) report(`stored ${why}`)
         else checked = checkedAt(stored)
       }
-      dom?.addEventListener('visibilitychange', onVisible)
+      unlisten()
+      unlisten = onShown(onVisible)
       schedule()
     },
     refresh: () => check(0),
@@ -220,7 +221,7 @@ export function createSync(d: SyncDeps): Sync {
     stop() {
       stopped = true
       clearTimeout(timer)
-      dom?.removeEventListener('visibilitychange', onVisible)
+      unlisten()
     },
   }
 }
