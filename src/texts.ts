@@ -13,8 +13,8 @@ const BUILT_IN: Record<string, Record<string, string>> = {
 /** Names longer than this are cut: a trait is page input, the greeting is one line. */
 const MAX_NAME = 40
 
-// The language of a BCP 47 tag: `ru-RU` → `ru`.
-const language = (locale: string): string => locale.toLowerCase().split(/[-_]/)[0]
+/** The language of a BCP 47 tag: `ru-RU` → `ru`. */
+export const language = (locale: string): string => locale.toLowerCase().split(/[-_]/)[0]
 
 /** The built-in language for a BCP 47 tag: `ru-RU` → `ru`; anything unknown → `en`. */
 export const baseLocale = (locale: string): string => (BUILT_IN[language(locale)] ? language(locale) : 'en')

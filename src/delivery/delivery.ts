@@ -260,7 +260,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         if (!droppedNow) queueMicrotask(() => (dropped(droppedNow), (droppedNow = 0)))
         droppedNow += lost
       }
-      schedule(mine.length - sending.size >= 20 ? 0 : BATCH_MS)
+      schedule(mine.length - sending.size >= BATCH_SIZE ? 0 : BATCH_MS)
     },
     async flush() {
       if (started) await drain(true)

@@ -4,6 +4,7 @@
  * land. localStorage is written at once, so the keys of those events go there, and whichever
  * tab delivers next deletes them from the queue first.
  */
+import { isArr } from '../is'
 import { MAX_EVENTS, type QueueKey } from './queue'
 
 const name = (namespace: string): string => `${namespace}:handed`
@@ -24,7 +25,7 @@ export function takeHandedKeys(namespace: string): QueueKey[] {
     const keys = JSON.parse(localStorage.getItem(name(namespace)) || '[]')
     localStorage.removeItem(name(namespace))
     // Only queue keys: anything else under our name is not ours to delete.
-    return Array.isArray(keys) ? keys.filter((k) => Array.isArray(k) && k[0] === 'q' && typeof k[4] == 'string') : []
+    return isArr(keys) ? keys.filter((k) => isArr(k) && k[0] === 'q' && typeof k[4] == 'string') : []
   } catch {
     return []
   }

@@ -3,7 +3,7 @@
  * instance (`wm.text`), per locale, with the same keys; plural keys take a `.one`, `.few`,
  * `.many` or `.other` suffix chosen by `Intl.PluralRules` for the `count` parameter.
  */
-import { fill } from '../texts'
+import { fill, language as languageOf } from '../texts'
 import type { Waymark } from '../types'
 
 /** Parameters of a text: `{name}` placeholders; `count` also picks the plural form. */
@@ -45,7 +45,7 @@ const localeOf = (wm: Waymark): string => (typeof wm.locale === 'string' && wm.l
 
 /** The built-in language for a BCP 47 tag: `ru-RU` → `ru`, anything unknown → `en`. */
 export const language = (locale: string): string => {
-  const base = locale.toLowerCase().split(/[-_]/)[0]
+  const base = languageOf(locale)
   return LANGUAGES.includes(base) ? base : 'en'
 }
 
