@@ -20,6 +20,11 @@ const UNBOUNDED = /[*+]|\{\d+,\}/y
 const GROUP_PREFIX = /\?(:|=|!|<=|<!|<[\w$]*>)|/y
 const at = (re: RegExp, s: string, i: number): RegExpExecArray => ((re.lastIndex = i), re.exec(s)!)
 
+// Ends the current alternative's literal start, at `lit` (by default, what was read).
+const complete = (g: Group | undefined, lit = g?.lit): void => {
+  if (g && !g.done) (g.done = true), (g.lit = lit!)
+}
+
 /**
  * Why a pattern could take seconds or more on a near miss, or '' when it would not:
  * - "nested quantifiers": a repeated group that itself holds a repetition or an optional
@@ -46,21 +51,19 @@ export const pathological = (s: string): string => {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]
     const g: Group | undefined = open[open.length - 1]
-    // Ends the current alternative's literal start, at `lit` (by default, what was read).
-    const complete = (lit = g?.lit) => g && !g.done && ((g.done = true), (g.lit = lit!))
     if (c == '\\') {
       const n = s[++i]
       // An escape that stands for a set of characters or an assertion ends the literal start.
-      if (!n || /[dDwWsSbBpPuxck0-9]/.test(n)) complete()
+      if (!n || /[dDwWsSbBpPuxck0-9]/.test(n)) complete(g)
       else if (g && !g.done) g.lit += n
       atom(i + 1)
     } else if (c == '[') {
       // A character class holds no groups or quantifiers; skip it (and its escapes).
       for (i++; i < s.length && s[i] != ']'; i++) if (s[i] == '\\') i++
-      complete()
+      complete(g)
       atom(i + 1)
     } else if (c == '(') {
-      complete()
+      complete(g)
       runs.push(run)
       run = 0
       open.push({ rep: false, amb: false, alts: [], lit: '', done: false })
@@ -87,9 +90,9 @@ export const pathological = (s: string): string => {
       // After a plain character, `+` keeps it in the literal start; `?`, `*` and `{` make it
       // optional, so the start ends before it.
       // An optional part counts as a repetition inside a repeated group: `(a?){2,}` backtracks.
-      if (g) complete(c == '+' ? g.lit : g.lit.slice(0, -1)), (g.rep = true)
+      if (g) complete(g, c == '+' ? g.lit : g.lit.slice(0, -1)), (g.rep = true)
     } else if (c == '.' || c == '^' || c == '$') {
-      complete()
+      complete(g)
       if (c == '.') atom(i + 1), (wild += +(run > 0))
       else run = 0
     } else {
