@@ -1,38 +1,39 @@
 // @vitest-environment node
-// Delivery to the example server's /collect in a real Chromium: offline, across a closed tab,
-// three tabs at once, a navigation right after track, and a failing collector.
-import { beforeEach, describe, expect, test } from 'vitest'
-import { collector, hasChromium, openTestPage, useBrowserSuite, until } from './harness.mjs'
+// Delivery to the example server's /collect in Chromium, Firefox and WebKit: offline, across a
+// closed tab, three tabs at once, a navigation right after track, and a failing collector.
+import { beforeEach, expect, test } from 'vitest'
+import { collector, forEachEngine, until } from './harness.mjs'
 
 const ATTRS = { collect: '/collect', 'auto-page': 'false', namespace: 'delivery' }
 
-describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () => {
-  const t = useBrowserSuite()
+forEachEngine('delivery', { timeout: 90_000 }, (t, engine) => {
   const { control, stats, storedEvents, track } = collector(t)
+  const open = (opts = {}) => t.context.openTestPage({ attrs: ATTRS, ...opts })
 
   beforeEach(() => control({ fail: 0, status: 500, resetStats: true }))
 
   test('30 events tracked offline survive the tab closing and arrive once when back online', async () => {
-    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    const page = await open()
     await t.context.setOffline(true)
     await track(page, 'offline_step', 30)
-    await page.waitForTimeout(6000) // a batch is tried, and fails
+    await page.sleep(6000) // a batch is tried, and fails
     await page.close()
     expect(storedEvents('offline_step')).toHaveLength(0)
     await t.context.setOffline(false)
-    const next = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    await open()
     await until(() => storedEvents('offline_step').length >= 30)
     const events = storedEvents('offline_step')
     expect(events.map((e) => e.props.i)).toEqual([...Array(30).keys()])
     expect((await stats()).duplicates).toBe(0)
-    expect(next.pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('three tabs × 300 events queued offline: 900 delivered, each once', async () => {
-    const tabs = await Promise.all([0, 1, 2].map(() => openTestPage(t.context, t.server.url, { attrs: ATTRS })))
+    const tabs = []
+    for (let k = 0; k < 3; k++) tabs.push(await open())
     await t.context.setOffline(true)
-    await Promise.all(tabs.map(({ page }, k) => track(page, `bulk_${k}`, 300)))
-    await tabs[0].page.waitForTimeout(1500) // every tab tries, and fails
+    await Promise.all(tabs.map((page, k) => track(page, `bulk_${k}`, 300)))
+    await tabs[0].sleep(1500) // every tab tries, and fails
     await control({ resetStats: true })
     const started = Date.now()
     await t.context.setOffline(false) // 'online' fires in all three
@@ -41,17 +42,17 @@ describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () 
     const s = await stats()
     for (const k of [0, 1, 2]) expect(new Set(storedEvents(`bulk_${k}`).map((e) => e.id)).size).toBe(300)
     expect(s.duplicates).toBe(0)
-    console.log(`[delivery three tabs] 900 events queued offline in 3 tabs: ${s.stored} stored, ${s.duplicates} duplicates, ` +
+    console.log(`[delivery three tabs, ${engine}] 900 events queued offline in 3 tabs: ${s.stored} stored, ${s.duplicates} duplicates, ` +
       `${s.requests} requests after going online, all there ${took} ms after it`)
-    for (const { pageErrors } of tabs) expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('a navigation right after track still delivers', async () => {
-    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
-    await page.evaluate((url) => {
+    const page = await open()
+    await page.evaluate(() => {
       window.waymark.track('leaving', { to: 'elsewhere' })
-      location.href = url // a page without Waymark: only the page-hide request can carry it
-    }, t.server.url + '/shop.css')
+      location.href = '/shop.css' // a page without Waymark: only the page-hide request can carry it
+    })
     await until(() => storedEvents('leaving').length > 0, 5000)
     expect(storedEvents('leaving')).toHaveLength(1)
   })
@@ -59,25 +60,25 @@ describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () 
   test('navigating between pages with Waymark sends each event once', async () => {
     const runs = 5
     for (let r = 0; r < runs; r++) {
-      const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS, path: `/__test/from-${r}` })
-      await page.evaluate((url) => {
-        window.waymark.track('hop', { r: 1 })
-        location.href = url // the next page has Waymark too, and the same queue
-      }, `${t.server.url}/__test/to-${r}`)
-      await page.waitForFunction(() => typeof window.waymark?.flush === 'function')
+      const page = await open({ path: `/__test/nav/from-${r}`, prefix: '/__test/nav/' })
+      await page.navigating(() => page.evaluate((r) => {
+        window.waymark.track('hop', { r })
+        location.href = `/__test/nav/to-${r}` // the next page has Waymark too, and the same queue
+      }, r))
+      await page.waitFor(() => typeof window.waymark?.flush === 'function')
       await page.evaluate(() => window.waymark.ready.then(() => window.waymark.flush()))
       await page.close()
     }
     await until(() => storedEvents('hop').length >= runs)
     const s = await stats()
     expect(storedEvents('hop')).toHaveLength(runs)
-    console.log(`[delivery navigation] ${runs} navigations right after track: ${s.stored} stored, ${s.duplicates} duplicates`)
+    console.log(`[delivery navigation, ${engine}] ${runs} navigations right after track: ${s.stored} stored, ${s.duplicates} duplicates`)
     expect(s.duplicates).toBe(0)
   })
 
   test('a collector that answers 500 three times, then 200, loses nothing', async () => {
     await control({ fail: 3, status: 500 })
-    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    const page = await open()
     await track(page, 'flaky', 25)
     await until(() => storedEvents('flaky').length >= 25)
     const s = await stats()
@@ -87,7 +88,7 @@ describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () 
   })
 
   test('1,000 events in a burst cost a handful of IndexedDB transactions', async () => {
-    const { page } = await openTestPage(t.context, t.server.url, { attrs: ATTRS })
+    const page = await open()
     await page.evaluate(() => window.waymark.flush())
     const counts = await page.evaluate(async () => {
       const counts = { readonly: 0, readwrite: 0 }
@@ -103,7 +104,7 @@ describe.skipIf(!hasChromium())('delivery in Chromium', { timeout: 90_000 }, () 
       return counts
     })
     await until(() => storedEvents('burst').length >= 1000)
-    console.log(`[delivery IndexedDB] 1,000 tracked events, delivered: ${counts.readwrite} readwrite + ${counts.readonly} readonly transactions`)
+    console.log(`[delivery IndexedDB, ${engine}] 1,000 tracked events, delivered: ${counts.readwrite} readwrite + ${counts.readonly} readonly transactions`)
     expect(counts.readwrite + counts.readonly).toBeLessThanOrEqual(10)
   })
 })

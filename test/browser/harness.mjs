@@ -1,28 +1,68 @@
-// Helpers for the Playwright browser tests: find and launch Debian's Chromium, start the
-// example server on a free port, and open test pages that use the script-tag install.
+// The engine-neutral layer the browser tests are written against, once, for Chromium,
+// Firefox and WebKit. Each engine's adapter (driver/*.mjs) only opens contexts and pages and
+// does the few things only a driver can: navigate, evaluate, press a key, click at a point.
+// Everything else is built here on `evaluate`, or in the test origin (driver/origin.mjs) and
+// its in-page shim (driver/shim.js), so a test behaves the same in every engine.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, test } from 'vitest'
 import { startServer } from '../../examples/server/server.mjs'
+import { openOrigin } from './driver/origin.mjs'
+import * as chromium from './driver/chromium.mjs'
+import * as firefox from './driver/firefox.mjs'
+import * as webkit from './driver/webkit.mjs'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 export const IIFE_PATH = join(ROOT, 'dist', 'waymark.iife.js')
 export const SNIPPET = "!function(w,n){w[n]=w[n]||function(){(w[n].q=w[n].q||[]).push(arguments)}}(window,'waymark');"
 
-export function hasChromium () {
-  return existsSync(CHROMIUM_PATH)
-}
+/** The engines, in the order every suite runs them. */
+export const ENGINES = { chromium, firefox, webkit }
 
-export function launch () {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+// BROWSERS=webkit (or a comma-separated list) narrows a local run; REQUIRE_BROWSER=1 (CI)
+// makes every engine mandatory, so none can be skipped silently.
+const REQUIRED = process.env.REQUIRE_BROWSER === '1'
+const CHOSEN = (process.env.BROWSERS || Object.keys(ENGINES).join(',')).split(',').map((s) => s.trim()).filter(Boolean)
+
+/**
+ * Declares `body` once per engine, as `describe('<title> in <engine>')`, with one example
+ * server and one browser per engine, and a fresh context (empty storage, its own origin) per
+ * test. An engine that is not installed is skipped with a warning, or fails under
+ * REQUIRE_BROWSER=1. `body(t, engine)`: t.server, t.context (see `newContext`) and t.engine
+ * are current inside each test.
+ * @param {string} title
+ * @param {{ timeout?: number, locale?: string }} options
+ * @param {(t: object, engine: string) => void} body
+ */
+export function forEachEngine (title, options, body) {
+  for (const [name, engine] of Object.entries(ENGINES)) {
+    const why = engine.missing()
+    if (!CHOSEN.includes(name)) {
+      if (REQUIRED) test(`${name} is part of the run (REQUIRE_BROWSER=1)`, () => { throw new Error(`BROWSERS=${process.env.BROWSERS} leaves out ${name}`) })
+      continue
+    }
+    if (why) {
+      if (REQUIRED) test(`${name} is installed (REQUIRE_BROWSER=1)`, () => { throw new Error(why) })
+      else console.warn(`${why}: the ${name} tests of "${title}" are skipped; REQUIRE_BROWSER=1 makes this an error`)
+      continue
+    }
+    describe(`${title} in ${name}`, { timeout: options.timeout ?? 60_000 }, () => {
+      const t = { engine: name }
+      beforeAll(async () => {
+        t.server = await startTestServer()
+        t.browser = await engine.launch()
+      }, 60_000)
+      afterAll(async () => {
+        await t.browser?.close()
+        await t.server?.close()
+      }, 30_000)
+      beforeEach(async () => { t.context = await newContext(t.browser, t.server, options) }, 30_000)
+      afterEach(async () => { await t.context?.close() }, 30_000)
+      body(t, name)
+    })
+  }
 }
 
 /** The example server on a free port; collected events go to a temporary directory. */
@@ -33,16 +73,68 @@ export async function startTestServer () {
   return { ...server, dataDir, close: () => server.close().finally(() => rmSync(dataDir, { recursive: true, force: true })) }
 }
 
+/**
+ * A context: its own storage, and its own test origin (`url`) in front of the example server.
+ * newPage(), openTestPage(opts), serve(prefix, html, headers), setOffline(bool),
+ * shiftClock(ms), addInitScript(fn), reports(kind?), close().
+ */
+export async function newContext (browser, server, { locale = 'en-US' } = {}) {
+  const raw = await browser.newContext({ locale })
+  const origin = await openOrigin(server.url)
+  const pages = new Set()
+  let n = 0
+  const ctx = {
+    url: origin.url,
+    async newPage () {
+      const page = wrapPage(await raw.newPage(), origin.url, () => pages.delete(page))
+      pages.add(page)
+      return page
+    },
+    /** Opens a page of `testPageHtml(opts)` (own path per call, or `opts.path`) and waits for the SDK. */
+    async openTestPage (opts = {}) {
+      const prefix = opts.path ? opts.prefix || opts.path : `/__test/${++n}/`
+      origin.serve(prefix, opts.html || testPageHtml(opts), opts.headers)
+      const page = await ctx.newPage()
+      await page.goto(opts.path || `${prefix}page`)
+      if (opts.wait !== false) await waitForSdk(page)
+      return page
+    },
+    serve: (prefix, html, headers) => origin.serve(prefix, html, headers),
+    /** Cuts (or restores) the network of every page, open or to come, except the test's own requests. */
+    async setOffline (offline) {
+      origin.setOffline(offline)
+      await Promise.all([...pages].map((p) => p.evaluate((o) => window.__t.setOffline(o), offline).catch(() => {})))
+    },
+    shiftClock: (ms) => origin.shiftClock(ms),
+    addInitScript: (fn) => origin.addInitScript(fn),
+    /** What the pages reported: `kind` 'pageerror', 'console.error' or 'console.warn' (texts). */
+    async reports (kind) {
+      await new Promise((r) => setTimeout(r, 150)) // reports travel by fetch
+      return origin.reports.filter((r) => !kind || r.kind === kind).map((r) => r.text)
+    },
+    /** Page errors and console errors: what a test expects to be empty. */
+    async errors () {
+      await new Promise((r) => setTimeout(r, 150))
+      return origin.reports.filter((r) => r.kind !== 'console.warn').map((r) => `${r.kind}: ${r.text}`)
+    },
+    async close () {
+      await raw.close().catch(() => {})
+      await origin.close()
+    },
+  }
+  return ctx
+}
+
 const toJs = (v) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
 const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
 
 /**
  * HTML of a test page: the snippet, the given queued calls, then the async script tag.
- * @param {{ calls?: unknown[][], attrs?: Record<string, string>, body?: string }} [opts]
+ * @param {{ calls?: unknown[][], attrs?: Record<string, string>, body?: string, head?: string }} [opts]
  *   calls: e.g. [['identify', 'u-42', { firstName: 'Анна' }], ['track', 'x']];
  *   attrs: data-* attributes without the prefix, e.g. { locale: 'ru', 'auto-page': 'false' }.
  */
-export function testPageHtml ({ calls = [], attrs = {}, body = '' } = {}) {
+export function testPageHtml ({ calls = [], attrs = {}, body = '', head = '' } = {}) {
   const queued = calls.map((args) => `waymark(${args.map(toJs).join(', ')});`).join('\n    ')
   const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${attr(v)}"`).join('')
   return `<!doctype html>
@@ -51,41 +143,96 @@ export function testPageHtml ({ calls = [], attrs = {}, body = '' } = {}) {
 <script>
     ${SNIPPET}
     ${queued}
-</script>
+</script>${head}
 <script async src="/waymark.iife.js"${data}></script>
 </head><body><h1>Waymark test page</h1>${body}</body></html>`
 }
 
-/**
- * Opens a page in `context` whose HTML is `testPageHtml(opts)`, served on the test server's
- * origin (a real http origin, so IndexedDB works) under /__test/…, and waits for the SDK.
- * Every load of /__test/… in this page (reloads too) gets the same HTML.
- * Returns the page plus the page errors and console errors seen so far (live arrays).
- */
-export async function openTestPage (context, baseUrl, opts = {}) {
-  const { path = '/__test/page', wait = true } = opts
-  const page = await context.newPage()
-  const { pageErrors, consoleErrors } = watchErrors(page)
-  await page.route(`${baseUrl}/__test/**`, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: testPageHtml(opts) }))
-  await page.goto(baseUrl + path)
-  if (wait) await waitForSdk(page)
-  return { page, pageErrors, consoleErrors }
+const json = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)))
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const spec = (s) => (typeof s === 'string' ? { css: s } : s)
+
+/** The page every test talks to; `base` resolves paths. */
+function wrapPage (raw, base, onClose) {
+  const page = {
+    /** Navigates to a path (on the context's origin) or URL and waits for its load event. */
+    goto: (path) => raw.goto(new URL(path, base).href),
+    reload: () => raw.reload(),
+    url: () => raw.url(),
+    /**
+     * Runs `fn(arg)` in the page and returns its result as JSON would carry it (the same in
+     * every engine: undefined stays undefined at the top, elements are not returned).
+     */
+    evaluate: async (fn, arg) => json(await raw.evaluate(fn, arg)),
+    /** Polls `fn(arg)` every 50 ms until it returns a truthy value, through navigations. */
+    async waitFor (fn, arg, { timeout = 15_000 } = {}) {
+      const end = Date.now() + timeout
+      let last
+      for (;;) {
+        try {
+          const v = await page.evaluate(fn, arg)
+          if (v) return v
+          last = v
+        } catch (e) { last = e } // mid-navigation: try again
+        if (Date.now() > end) throw new Error(`waitFor timed out after ${timeout} ms: ${fn}\nlast: ${last}`)
+        await sleep(50)
+      }
+    },
+    /** Waits until the page's URL matches `re`, and its document has loaded. */
+    waitForURL: (re, opts) => page.waitFor((src) => new RegExp(src).test(location.href) && document.readyState === 'complete', re.source, opts),
+    /** Runs `action` (which loads another document) and waits until that document has loaded. */
+    async navigating (action) {
+      const mark = `${Date.now()}-${Math.random()}`
+      await page.evaluate((m) => { window.__leaving = m }, mark)
+      await action()
+      await page.waitFor((m) => window.__leaving !== m && document.readyState === 'complete', mark)
+    },
+    /** history.back() / forward(), then waits for the other document to be there. */
+    back: () => traverse(page, -1),
+    forward: () => traverse(page, 1),
+    sleep,
+    press: (key) => raw.press(key),
+    /** A real (trusted) click at the middle of the first element matching `s`. */
+    async click (s) {
+      const at = await page.waitFor((sp) => {
+        const el = window.__t.find(sp)[0]
+        return el && window.__t.visible(el) && window.__t.center(el)
+      }, spec(s))
+      await raw.click(at.x, at.y)
+    },
+    focus: (s) => page.evaluate((sp) => window.__t.find(sp)[0].focus(), spec(s)),
+    count: (s) => page.evaluate((sp) => window.__t.find(sp).length, spec(s)),
+    /** textContent of the first match, or null; `{ shadow: true }`: of its shadow root. */
+    text: (s, { shadow } = {}) => page.evaluate(([sp, sh]) => {
+      const el = window.__t.find(sp)[0]
+      return el ? (sh ? el.shadowRoot : el).textContent : null
+    }, [spec(s), !!shadow]),
+    visible: (s) => page.evaluate((sp) => window.__t.find(sp).some((el) => window.__t.visible(el)), spec(s)),
+    attr: (s, name) => page.evaluate(([sp, n]) => {
+      const el = window.__t.find(sp)[0]
+      return el ? el.getAttribute(n) : null
+    }, [spec(s), name]),
+    /** Adds <script src> (same origin, so a strict CSP allows it) and waits for it to load. */
+    addScript: (src) => page.evaluate((u) => new Promise((resolve, reject) => {
+      const s = document.createElement('script')
+      s.src = u
+      s.onload = () => resolve()
+      s.onerror = () => reject(new Error(`${u} did not load`))
+      document.head.append(s)
+    }), src),
+    close: () => (onClose(), raw.close()),
+  }
+  return page
 }
 
-/** Collects uncaught page errors (including unhandled rejections) and console errors. */
-export function watchErrors (page) {
-  const pageErrors = []
-  const consoleErrors = []
-  page.on('pageerror', (err) => pageErrors.push(err.message))
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()) })
-  return { pageErrors, consoleErrors }
-}
+// Navigates through history, and waits until the other entry is current and loaded. A page
+// restored from the back/forward cache fires no load, so "loaded" is the document's state.
+const traverse = (page, delta) => page.navigating(() => page.evaluate((d) => history.go(d), delta))
 
 /** Waits until the live instance replaced the stub and its `ready` promise resolved. */
-export async function waitForSdk (page, timeout = 15000) {
-  await page.waitForFunction(() => typeof window.waymark?.profile === 'function', null, { timeout })
-  await page.evaluate(() => window.waymark.ready)
+export async function waitForSdk (page, timeout = 15_000) {
+  await page.waitFor(() => typeof window.waymark?.profile === 'function', undefined, { timeout })
+  await page.evaluate(() => window.waymark.ready.then(() => {}))
 }
 
 /** Reloads and waits for the SDK again. */
@@ -95,33 +242,11 @@ export async function reload (page) {
 }
 
 /** Gives the SDK time to write coalesced state to IndexedDB before a reload. */
-export function settle (page, ms = 1000) {
-  return page.waitForTimeout(ms)
-}
-
-/**
- * Registers the hooks every Chromium suite needs: one server and one browser per file, a
- * fresh context (so an empty IndexedDB) per test. Returns an object whose `server`,
- * `browser` and `context` are current inside each test.
- */
-export function useBrowserSuite (contextOptions = {}) {
-  const t = {}
-  beforeAll(async () => {
-    t.server = await startTestServer()
-    t.browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await t.browser?.close()
-    await t.server?.close()
-  })
-  beforeEach(async () => { t.context = await t.browser.newContext(contextOptions) })
-  afterEach(async () => { await t.context?.close() })
-  return t
-}
+export const settle = (page, ms = 1000) => page.sleep(ms)
 
 /** Polls `check` (sync or async) every 50 ms until it is truthy or `ms` have passed. */
 export async function until (check, ms = 20_000) {
-  for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50))
+  for (const end = Date.now() + ms; !(await check()) && Date.now() < end;) await sleep(50)
 }
 
 /**

@@ -1,7 +1,7 @@
 // @vitest-environment node
-// The rules engine in a real Chromium: an inline playbook through the IIFE's createWaymark.
-import { describe, expect, test } from 'vitest'
-import { hasChromium, openTestPage, useBrowserSuite } from './harness.mjs'
+// The rules engine in Chromium, Firefox and WebKit: an inline playbook through the IIFE's createWaymark.
+import { expect, test } from 'vitest'
+import { forEachEngine } from './harness.mjs'
 
 const playbook = {
   version: 'bench-1',
@@ -14,11 +14,11 @@ const playbook = {
   }],
 }
 
-describe.skipIf(!hasChromium())('rules engine in Chromium', { timeout: 60_000 }, () => {
-  const t = useBrowserSuite()
+forEachEngine('rules engine', { timeout: 60_000 }, (t) => {
+  const open = () => t.context.openTestPage({ attrs: { 'auto-page': 'false' } })
 
   test('a cart_viewed event produces an offer event, once per session', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
+    const page = await open()
     const result = await page.evaluate(async (pb) => {
       const wm = window.waymark.createWaymark({ playbook: pb, namespace: 'offers', autoPage: false })
       const offers = []
@@ -37,24 +37,24 @@ describe.skipIf(!hasChromium())('rules engine in Chromium', { timeout: 60_000 },
     expect(result.offers).toEqual([{ rule: 'free-shipping-nudge', kind: 'banner', title: 'Анна, shipping is free from €50' }])
     expect(result.names.filter((n) => n === 'offer_shown')).toHaveLength(1)
     expect(result.explain).toMatchObject({ fires: false, reason: 'cap: 1 of 1 per session', trigger: 'cart_viewed' })
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('two tabs deciding at the same moment show an offer capped at 1 per session once', async () => {
     const rule = { id: 'once', on: ['race'], offer: { kind: 'headless', title: 'Once' }, cap: { session: 1 } }
-    const tabs = await Promise.all([0, 1].map(() => openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })))
+    const tabs = [await open(), await open()]
     const create = (page) => page.evaluate(async (pb) => {
       window.wm2 = window.waymark.createWaymark({ playbook: pb, namespace: 'race', autoPage: false })
       window.shown = 0
       window.wm2.on('offer', () => window.shown++)
       await window.wm2.ready
     }, { rules: [rule] })
-    await create(tabs[0].page)
-    await create(tabs[1].page)
-    await tabs[0].page.waitForTimeout(300) // the second tab has the first one's session
-    await Promise.all(tabs.map(({ page }) => page.evaluate(() => window.wm2.track('race'))))
-    await tabs[0].page.waitForTimeout(500)
-    const shown = await Promise.all(tabs.map(({ page }) => page.evaluate(() => window.shown)))
+    await create(tabs[0])
+    await create(tabs[1])
+    await tabs[0].sleep(300) // the second tab has the first one's session
+    await Promise.all(tabs.map((page) => page.evaluate(() => window.wm2.track('race'))))
+    await tabs[0].sleep(500)
+    const shown = await Promise.all(tabs.map((page) => page.evaluate(() => window.shown)))
     expect(shown[0] + shown[1]).toBe(1)
   })
 })

@@ -1,31 +1,18 @@
 // @vitest-environment node
-// The script-tag install (dist/waymark.iife.js) in a real Chromium, driven by playwright-core.
-// Every test gets a fresh browser context, so IndexedDB starts empty.
-import { describe, test, expect } from 'vitest'
-import {
-  CHROMIUM_PATH, hasChromium, useBrowserSuite, openTestPage, reload, settle, watchErrors, waitForSdk,
-} from './harness.mjs'
-
-const chromiumPresent = hasChromium()
-if (!chromiumPresent) {
-  if (process.env.REQUIRE_BROWSER === '1') {
-    test('Chromium is installed (REQUIRE_BROWSER=1)', () => {
-      throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`)
-    })
-  } else {
-    console.warn(`Chromium not found at ${CHROMIUM_PATH}: browser tests skipped; set REQUIRE_BROWSER=1 to make this an error`)
-  }
-}
+// The script-tag install (dist/waymark.iife.js) in Chromium, Firefox and WebKit. Every test
+// gets a fresh context (its own storage and origin), so IndexedDB starts empty.
+import { expect, test } from 'vitest'
+import { forEachEngine, reload, settle, waitForSdk } from './harness.mjs'
 
 const MINUTE = 60_000
 const journey = (page) => page.evaluate(() => window.waymark.journey())
 const profile = (page) => page.evaluate(() => window.waymark.profile())
 
-describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 }, () => {
-  const t = useBrowserSuite({ locale: 'en-US' })
+forEachEngine('script tag', { timeout: 60_000 }, (t) => {
+  const open = (opts) => t.context.openTestPage(opts)
 
   test('calls queued before the script loads are replayed in order', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url, {
+    const page = await open({
       attrs: { 'auto-page': 'false' },
       calls: [
         ['identify', 'u-42', { firstName: 'Анна' }],
@@ -45,11 +32,11 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(j.stages.map((s) => s.id)).toEqual(['evaluate', 'buy'])
     expect(j.stage).toBe('buy')
     expect(await page.evaluate(() => typeof window.waymark === 'function' && typeof window.waymark.track)).toBe('function')
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('a queued reset is replayed in its place between two identifies', async () => {
-    const { page } = await openTestPage(t.context, t.server.url, {
+    const page = await open({
       attrs: { 'auto-page': 'false' },
       calls: [
         ['identify', 'u-1', { firstName: 'Old' }],
@@ -69,7 +56,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
   })
 
   test('both call styles work after load: waymark("track", …) and waymark.track(…)', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
+    const page = await open()
     const names = await page.evaluate(async () => {
       const seen = []
       window.waymark.on('event', (ev) => seen.push(ev.name))
@@ -84,11 +71,11 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(names.filter((n) => n === 'style_a')).toHaveLength(2)
     expect((await journey(page)).counts).toMatchObject({ style_a: 2, style_b: 1 })
     expect((await profile(page)).userId).toBe('u-7')
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('identify sets userId and firstName; a trait outside storeTraits is not persisted across reload', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
+    const page = await open()
     await page.evaluate(() => window.waymark.identify('u-42', { firstName: 'Анна', email: 'anna@example.com' }))
     const before = await profile(page)
     expect(before.userId).toBe('u-42')
@@ -101,14 +88,11 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(after.anonymousId).toBe(before.anonymousId)
     expect(after.traits.firstName).toBe('Анна')
     expect(after.traits.email).toBeUndefined()
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('state survives a reload, which is not a return; after 31 idle minutes the visitor is greeted back', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url, {
-      attrs: { locale: 'ru' },
-      calls: [['identify', 'u-42', { firstName: 'Анна' }]],
-    })
+    const page = await open({ attrs: { locale: 'ru' }, calls: [['identify', 'u-42', { firstName: 'Анна' }]] })
     await page.evaluate(() => window.waymark.track('product_viewed', { id: 'espresso-roast' }))
     const first = await profile(page)
     expect(first.visits).toBe(1)
@@ -125,9 +109,9 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(await page.evaluate(() => window.waymark.greeting())).toBeNull()
     expect((await journey(page)).counts.product_viewed).toBe(1)
 
-    // 31 minutes later (fake clock in the page): a new visit.
+    // 31 minutes later (the page's clock moved on): a new visit.
     await settle(page)
-    await page.clock.install({ time: Date.now() + 31 * MINUTE })
+    t.context.shiftClock(31 * MINUTE)
     await reload(page)
     const later = await profile(page)
     expect(later.anonymousId).toBe(first.anonymousId)
@@ -138,11 +122,11 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     const greeting = await page.evaluate(() => window.waymark.greeting())
     expect(greeting).toMatchObject({ text: 'С возвращением, Анна!', name: 'Анна', returning: true })
     expect(['morning', 'afternoon', 'evening', 'night']).toContain(greeting.partOfDay)
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('stages only move forward and a stage listener receives each change', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
+    const page = await open()
     await expect.poll(async () => (await journey(page)).stage).toBe('consider') // the automatic page view
     await page.evaluate(() => {
       window.__stages = []
@@ -155,7 +139,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
 
     // Earlier triggers never send a buyer back.
     await page.evaluate(() => { window.waymark.page(); window.waymark.track('product_viewed') })
-    await page.waitForTimeout(100)
+    await page.sleep(100)
     const j = await journey(page)
     expect(j.stage).toBe('buy')
     expect(j.stages.map((s) => s.id)).toEqual(['consider', 'evaluate', 'buy'])
@@ -165,33 +149,33 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(changes.map((c) => c.stage)).toEqual(['evaluate', 'buy'])
     expect(changes[0]).toMatchObject({ stage: 'evaluate', previous: 'consider', event: 'product_viewed' })
     expect(changes[1]).toMatchObject({ stage: 'buy', previous: 'evaluate', event: 'cart_viewed' })
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('SPA navigation with history.pushState and back (popstate) records page views', async () => {
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url)
+    const page = await open()
     await expect.poll(async () => (await journey(page)).counts.page).toBe(1)
-    await page.evaluate(() => history.pushState({}, '', '/__test/next'))
+    await page.evaluate(() => history.pushState({}, '', 'next'))
     await expect.poll(async () => (await journey(page)).counts.page).toBe(2)
     await page.evaluate(() => history.back())
-    await page.waitForURL('**/__test/page')
+    await page.waitForURL(/\/page$/)
     await expect.poll(async () => (await journey(page)).counts.page).toBe(3)
-    expect(pageErrors).toEqual([])
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('data-auto-page="false" records no page view on start', async () => {
-    const { page } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
-    await page.evaluate(() => history.pushState({}, '', '/__test/next'))
-    await page.waitForTimeout(200)
+    const page = await open({ attrs: { 'auto-page': 'false' } })
+    await page.evaluate(() => history.pushState({}, '', 'next'))
+    await page.sleep(200)
     const j = await journey(page)
     expect(j.counts.page ?? 0).toBe(0)
     expect(j.stage).toBeNull()
   })
 
   test('a second tab of the same namespace stays current; another namespace shares nothing', async () => {
-    const { page: a } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
-    const { page: b } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false' } })
-    const { page: other } = await openTestPage(t.context, t.server.url, { attrs: { 'auto-page': 'false', namespace: 'other' } })
+    const a = await open({ attrs: { 'auto-page': 'false' } })
+    const b = await open({ attrs: { 'auto-page': 'false' } })
+    const other = await open({ attrs: { 'auto-page': 'false', namespace: 'other' } })
     await a.evaluate(() => { window.waymark.identify('u-42', { firstName: 'Анна' }); window.waymark.track('product_viewed') })
     await expect.poll(async () => (await profile(b)).userId).toBe('u-42')
     expect((await journey(b)).stage).toBe('evaluate')
@@ -213,10 +197,8 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     },
   }
   test.each(Object.keys(brokenStorage))('works from memory when IndexedDB is unusable (%s)', async (name) => {
-    await t.context.addInitScript(brokenStorage[name])
-    const { page, pageErrors } = await openTestPage(t.context, t.server.url, {
-      calls: [['identify', 'u-42', { firstName: 'Анна' }]],
-    })
+    t.context.addInitScript(brokenStorage[name])
+    const page = await open({ calls: [['identify', 'u-42', { firstName: 'Анна' }]] })
     // The init script really took effect.
     expect(await page.evaluate(() => {
       try { return window.indexedDB ? (indexedDB.open('probe'), 'opened') : 'absent' } catch (e) { return e.name }
@@ -233,85 +215,82 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(p.anonymousId.length).toBeGreaterThan(0)
     expect(p.userId).toBe('u-42')
     expect(p.traits.firstName).toBe('Анна')
-    await page.waitForTimeout(300) // let any late storage failure surface
-    expect(pageErrors).toEqual([])
+    await page.sleep(300) // let any late storage failure surface
+    expect(await t.context.reports('pageerror')).toEqual([])
   })
 
   test('the demo storefront loads and runs with no console or page errors', async () => {
     const page = await t.context.newPage()
-    const { pageErrors, consoleErrors } = watchErrors(page)
-    await page.goto(t.server.url + '/')
+    await page.goto('/')
     await waitForSdk(page)
-    await expect.poll(() => page.locator('#wm-greeting').textContent()).not.toBe('Loading the SDK…')
+    await expect.poll(() => page.text('#wm-greeting')).not.toBe('Loading the SDK…')
     await expect.poll(async () => (await journey(page)).stage).toBe('consider')
 
-    await page.getByRole('link', { name: 'View product' }).first().click()
-    await page.waitForURL('**/product/espresso-roast')
+    await page.click({ role: 'link', name: 'View product' })
+    await page.waitForURL(/\/product\/espresso-roast$/)
     await expect.poll(async () => (await journey(page)).stage).toBe('evaluate')
-    await expect.poll(() => page.locator('#wm-journey').textContent()).toContain('"stage": "evaluate"')
+    await expect.poll(() => page.text('#wm-journey')).toContain('"stage": "evaluate"')
     await expect.poll(async () => (await journey(page)).counts.page).toBe(2) // the SPA navigation was recorded
 
-    await page.getByRole('button', { name: 'Add to cart / view cart' }).click()
-    await page.waitForURL('**/cart')
+    await page.click({ role: 'button', name: 'Add to cart / view cart' })
+    await page.waitForURL(/\/cart$/)
     await expect.poll(async () => (await journey(page)).stage).toBe('buy')
 
-    await page.getByRole('button', { name: 'Identify as Анна' }).click()
+    await page.click({ role: 'button', name: 'Identify as Анна' })
     await expect.poll(async () => (await profile(page)).userId).toBe('u-42')
-    await expect.poll(() => page.locator('#wm-profile').textContent()).toContain('Анна')
+    await expect.poll(() => page.text('#wm-profile')).toContain('Анна')
 
-    await page.getByRole('button', { name: 'Place order' }).click()
+    await page.click({ role: 'button', name: 'Place order' })
     await page.waitForURL(/\/order\/A-\d+$/)
     await expect.poll(async () => (await journey(page)).counts.order_completed).toBe(1)
 
-    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.click({ role: 'button', name: 'Log out' })
     await expect.poll(async () => (await profile(page)).userId).toBeNull()
 
-    await page.waitForTimeout(500)
-    expect(pageErrors).toEqual([])
-    expect(consoleErrors).toEqual([])
+    await page.sleep(500)
+    expect(await t.context.errors()).toEqual([])
   })
 
   test('the demo storefront switches to Russian and back; the choice is remembered and the SDK follows it', async () => {
-    const page = await t.context.newPage() // the context's browser speaks en-US
-    const { pageErrors, consoleErrors } = watchErrors(page)
+    const page = await t.context.newPage() // the browser speaks en-US
     const state = () => page.evaluate(() => ({
       lang: document.documentElement.lang,
       locale: window.waymark.locale,
       pressed: [...document.querySelectorAll('.lang-switch button')].map((b) => `${b.textContent}:${b.getAttribute('aria-pressed')}`),
       stored: localStorage.getItem('northbean-lang'),
     }))
-    const nav = () => page.getByRole('navigation').textContent()
-    const headerGreeting = () => page.locator('waymark-greeting').evaluate((el) => el.shadowRoot.textContent)
+    const nav = () => page.text({ role: 'navigation' })
+    const headerGreeting = () => page.text('waymark-greeting', { shadow: true })
     /** Presses a language button from the keyboard and waits for the reloaded page's SDK. */
     const switchTo = async (name) => {
-      await page.getByRole('button', { name, exact: true }).focus()
-      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
+      await page.focus({ role: 'button', name, exact: true })
+      await page.navigating(() => page.press('Enter'))
       await waitForSdk(page)
     }
 
-    await page.goto(t.server.url + '/')
+    await page.goto('/')
     await waitForSdk(page)
     expect(await state()).toEqual({ lang: 'en', locale: 'en', pressed: ['EN:true', 'RU:false'], stored: null })
     expect(await nav()).toMatch(/Catalogue\s+Cart/)
     await expect.poll(headerGreeting).toBe('Welcome to Northbean!')
-    await page.getByRole('button', { name: 'Identify as Анна' }).click()
+    await page.click({ role: 'button', name: 'Identify as Анна' })
     await expect.poll(async () => (await profile(page)).userId).toBe('u-42')
     await settle(page)
 
     await switchTo('RU')
     expect(await state()).toEqual({ lang: 'ru', locale: 'ru', pressed: ['EN:false', 'RU:true'], stored: 'ru' })
     expect(await nav()).toMatch(/Каталог\s+Корзина/)
-    expect(await page.locator('h1:visible').textContent()).toBe('Свежая обжарка с доставкой')
+    expect(await page.evaluate(() => [...document.querySelectorAll('h1')].find((h) => window.__t.visible(h)).textContent)).toBe('Свежая обжарка с доставкой')
     await expect.poll(headerGreeting).toBe('Добро пожаловать в Northbean!') // still the first visit
 
     // Back after 31 idle minutes: the language is remembered, and Waymark greets in it.
     await settle(page)
-    await page.clock.install({ time: Date.now() + 31 * MINUTE })
+    t.context.shiftClock(31 * MINUTE)
     await reload(page)
     expect(await state()).toMatchObject({ lang: 'ru', locale: 'ru', stored: 'ru' })
     expect(await page.evaluate(() => window.waymark.greeting()?.text)).toBe('С возвращением, Анна!')
     await expect.poll(headerGreeting).toBe('С возвращением, Анна!')
-    await expect.poll(() => page.locator('#wm-greeting').textContent()).toBe('С возвращением, Анна!')
+    await expect.poll(() => page.text('#wm-greeting')).toBe('С возвращением, Анна!')
 
     await switchTo('EN')
     expect(await state()).toEqual({ lang: 'en', locale: 'en', pressed: ['EN:true', 'RU:false'], stored: 'en' })
@@ -319,8 +298,7 @@ describe.skipIf(!chromiumPresent)('script tag in Chromium', { timeout: 60_000 },
     expect(await page.evaluate(() => window.waymark.greeting()?.text)).toBe('Welcome back, Анна!')
     await expect.poll(headerGreeting).toBe('Welcome back, Анна!')
 
-    await page.waitForTimeout(300)
-    expect(pageErrors).toEqual([])
-    expect(consoleErrors).toEqual([])
+    await page.sleep(300)
+    expect(await t.context.errors()).toEqual([])
   })
 })

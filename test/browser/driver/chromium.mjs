@@ -1,0 +1,39 @@
+// Chromium through playwright-core (Debian's /usr/bin/chromium, never a downloaded build).
+import { existsSync } from 'node:fs'
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+/** Why Chromium cannot run here, or '' when it can. */
+export const missing = () => existsSync(CHROMIUM_PATH) ? '' : `Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH`
+
+/** Starts the browser; contexts are Playwright's own (separate storage and cookies). */
+export async function launch () {
+  const { chromium } = await import('playwright-core')
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // Playwright turns the back/forward cache off; visitors have it on.
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  })
+  return {
+    version: browser.version(),
+    async newContext ({ locale } = {}) {
+      const context = await browser.newContext({ locale })
+      return { newPage: async () => wrap(await context.newPage()), close: () => context.close() }
+    },
+    close: () => browser.close(),
+  }
+}
+
+function wrap (page) {
+  return {
+    goto: (url) => page.goto(url, { waitUntil: 'load' }).then(() => {}),
+    reload: () => page.reload({ waitUntil: 'load' }).then(() => {}),
+    url: async () => page.url(),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    press: (key) => page.keyboard.press(key),
+    click: (x, y) => page.mouse.click(x, y),
+    close: () => page.close(),
+  }
+}
