@@ -17,6 +17,8 @@ import { hidden, onShown } from './visibility'
 export const POLL_MS = 15_000
 /** Longest poll interval. */
 export const MAX_POLL_MS = 5 * 60_000
+/** A copy fetched this recently is taken as current by a poll. */
+export const FRESH_MS = 2000
 /** A request (or an orders function) that takes longer is abandoned. */
 export const ORDER_TIMEOUT_MS = 10_000
 
@@ -58,7 +60,9 @@ function toOrder(id: string, raw: unknown): Order {
 export function createOrders(d: OrdersDeps): Orders {
   const known = new Map<string, Order>()
   const inflight = new Map<string, Promise<Order>>()
-  const watched = new Map<string, { count: number; delay: number; due: number; timer?: ReturnType<typeof setTimeout> }>()
+  // `seen`: the status this watch last saw, so its cadence follows its own polls only.
+  const watched = new Map<string, { count: number; delay: number; due: number; seen?: string; timer?: ReturnType<typeof setTimeout> }>()
+  const fetchedAt = new Map<string, number>()
   let stopped = false
 
   const fetchOrder = async (id: string): Promise<Order> => {
@@ -90,6 +94,7 @@ export function createOrders(d: OrdersDeps): Orders {
   const accept = (order: Order): Order => {
     const before = known.get(order.id)
     known.set(order.id, order)
+    fetchedAt.set(order.id, Date.now())
     if (d.consent() == 'granted') d.storage.set(key(order.id), order)
     if (!before || before.status != order.status) d.changed({ order, previous: before ? before.status : null })
     return order
@@ -119,8 +124,13 @@ export function createOrders(d: OrdersDeps): Orders {
     if (hidden()) return // becoming visible polls again
     const last = known.get(id)
     if (last && FINAL.includes(last.status)) return // nothing changes any more
-    const before = last && last.status
-    refresh(id).then((o) => o.status != before, report).then((changed) => {
+    // A copy fetched a moment ago (the widget's own order() as it appeared) is not fetched
+    // again. Whether the status changed is judged against this watch's last poll, not against
+    // whatever another request brought in meanwhile: else the first poll after such a request
+    // saw "no change" and doubled the interval (WebKit, where that request often finished first).
+    const before = w.seen
+    const fresh = last && Date.now() - fetchedAt.get(id)! < FRESH_MS
+    ;(fresh ? Promise.resolve(last) : refresh(id)).then((o) => ((w.seen = o.status), o.status != before), report).then((changed) => {
       w.delay = changed ? POLL_MS : Math.min(w.delay * 2, MAX_POLL_MS) // a failure backs off too
       if (watched.get(id) !== w) return
       // ±10 % so that many visitors' widgets do not poll in step.
@@ -165,6 +175,7 @@ export function createOrders(d: OrdersDeps): Orders {
     },
     forget() {
       known.clear()
+      fetchedAt.clear()
       void d.storage.tx('readwrite', (os) => os.delete(IDBKeyRange.bound(['order'], ['order', []])))
     },
     stop() {

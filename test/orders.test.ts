@@ -140,6 +140,21 @@ describe('watchOrder(id)', () => {
     stop()
   })
 
+  it('a watch begun right after order() fetched the order polls it 15 s later, not 30 (the widget in WebKit)', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5)
+    const api = fakeOrders({ 'A-1': 'paid' })
+    const { wm } = await started()
+    await wm.order('A-1') // the widget asks first, and the answer is in before its watch starts
+    const stop = wm.watchOrder('A-1')
+    await advance(0)
+    expect(api.requests).toHaveLength(1) // that copy is a moment old: not fetched again
+    api.statuses['A-1'] = 'shipped'
+    await advance(POLL_MS)
+    expect(api.requests).toHaveLength(2)
+    expect((await wm.order('A-1')).status).toBe('shipped')
+    stop()
+  })
+
   it('pauses while the tab is hidden and polls again when it is shown', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5)
     let state = 'visible'
