@@ -9,7 +9,8 @@
 //   POST /__playbook         { mode?: 'ok'|'fail'|'hang'|'garbage'|'invalid', playbook?: object|null, resetStats?: true }
 //                            makes /playbook.json fail (500), hang, serve garbage or an invalid playbook,
 //                            or serve another playbook (null: the file again), for demos and tests
-//   POST /collect            { events: [...], sentAt } appended as JSON Lines to data/events.jsonl, deduped by id
+//   POST /collect            { events: [...], sentAt } appended as JSON Lines to data/events.jsonl, deduped by id;
+//                            the identity store (identity.mjs) learns from the new ones, keyed by the visitor cookie
 //   GET  /__collect          what /collect received: requests, events, duplicates dropped, events stored
 //   POST /__collect          { fail?: n, status?: 500, retryAfter?: seconds, delay?: ms, resetStats?: true }: the
 //                            next n requests get that status (with Retry-After); every answer waits `delay` ms
@@ -17,6 +18,8 @@
 //   GET  /api/orders/{id}    a fake order that moves one step every 20 s since first asked for
 //   POST /__orders           { id, status }: pins an order to a status (null: back to the clock), for demos and tests
 //   GET  /waymark.css        the elements' stylesheet from dist/ (for browsers without constructable stylesheets)
+//   GET  /identity           what the server knows of this visitor (JSON, or null), for the SDK's `identity` option;
+//                            it and /collect set the visitor cookie `waymark_vid` (HttpOnly, 400 days)
 //
 // Run: `node examples/server/server.mjs` (PORT=0 picks a free port), or import startServer().
 import { createServer } from 'node:http'
@@ -25,6 +28,7 @@ import { readFile, appendFile, mkdir, stat } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve, sep, extname, dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createIdentityStore, visitorCookie } from './identity.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const REPO = resolve(HERE, '..', '..')
@@ -44,17 +48,19 @@ const INVALID_PLAYBOOK = JSON.stringify({ version: '9999-01-01.1', rules: [{ id:
 
 /**
  * Starts the example server.
- * @param {{ port?: number, host?: string, root?: string, dataDir?: string, quiet?: boolean }} [opts]
+ * @param {{ port?: number, host?: string, root?: string, dataDir?: string, quiet?: boolean, storeTraits?: string[] }} [opts]
  *   root: the project root holding dist/ and examples/ (default: this repository);
- *   dataDir: where events.jsonl goes (default: examples/server/data).
+ *   dataDir: where events.jsonl and identity.jsonl go (default: examples/server/data);
+ *   storeTraits: the traits /identity learns and gives back (default: the SDK's, firstName, name, locale).
  * @returns {Promise<{ url: string, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO, dataDir } = {}) {
+export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO, dataDir, storeTraits } = {}) {
   const shopDir = join(root, 'examples', 'storefront')
   const esmDir = join(root, 'examples', 'esm')
   const distDir = join(root, 'dist')
   const playbookFile = join(root, 'examples', 'server', 'playbook.json')
   const dataFile = join(dataDir ?? join(root, 'examples', 'server', 'data'), 'events.jsonl')
+  const identity = await createIdentityStore({ file: join(dirname(dataFile), 'identity.jsonl'), storeTraits })
   const orderSeen = new Map() // order id -> when the server first saw it
   const orderPinned = new Map() // order id -> a status set through /__orders
   let seenIds = null // event ids already written, loaded lazily from events.jsonl
@@ -94,7 +100,12 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     if (path === '/__orders' && req.method === 'POST') return controlOrders(req, res)
     if (path === '/collect') {
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed', { Allow: 'POST' })
-      return collect(req, res)
+      return collect(req, res, visitorCookie(req, res))
+    }
+    if (path === '/identity') {
+      if (req.method !== 'GET') return send(res, 405, 'Method not allowed', { Allow: 'GET' })
+      const known = identity.answer(visitorCookie(req, res))
+      return send(res, 200, JSON.stringify(known), { 'Content-Type': TYPES['.json'], 'Cache-Control': 'no-store' })
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
 
@@ -180,7 +191,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     send(res, 200, JSON.stringify(col), { 'Content-Type': TYPES['.json'] })
   }
 
-  async function collect(req, res) {
+  async function collect(req, res, visitor) {
     col.stats.requests++
     if (col.fail > 0) {
       col.fail--
@@ -193,6 +204,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
       return send(res, err.message === 'too large' ? 413 : 400, 'Expected JSON { events: [...] }')
     }
     if (!body || !Array.isArray(body.events)) return send(res, 400, 'Expected JSON { events: [...] }')
+    const fresh = [] // the events stored now (not duplicates), for the identity store
     writing = writing.then(async () => {
       if (!seenIds) seenIds = loadIds(dataFile)
       const lines = []
@@ -202,6 +214,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
         if (!ev || typeof ev !== 'object' || typeof ev.id !== 'string' || seenIds.has(ev.id)) continue
         col.stats.stored++
         seenIds.add(ev.id)
+        fresh.push(ev)
         lines.push(JSON.stringify(ev) + '\n')
       }
       if (lines.length) {
@@ -210,6 +223,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
       }
     })
     await writing
+    identity.learn(visitor, fresh)
     if (col.delay) await new Promise((r) => setTimeout(r, col.delay)) // stored, but the answer is late
     if (!res.destroyed) send(res, 204, null)
   }
@@ -256,7 +270,7 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
   const addr = server.address()
   return {
     url: `http://${addr.address}:${addr.port}`,
-    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()) }),
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(() => ok()) }).then(() => identity.close()),
   }
 }
 
@@ -304,7 +318,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   console.log(`Waymark demo storefront (script tag, English and Russian): ${url}/`)
   console.log(`  product page: ${url}/product/espresso-roast   cart: ${url}/cart   live order: ${url}/order/A-1001`)
   console.log(`npm (ESM, headless) example: ${url}/esm/`)
-  console.log(`Backend: playbook ${url}/playbook.json (ETag) · events POST ${url}/collect (seen: ${url}/__collect) · orders ${url}/api/orders/{id}`)
+  console.log(`Backend: playbook ${url}/playbook.json (ETag) · events POST ${url}/collect (seen: ${url}/__collect) · orders ${url}/api/orders/{id} · visitor ${url}/identity`)
   if (!existsSync(join(REPO, 'dist', 'waymark.iife.js'))) console.warn('dist/waymark.iife.js is missing: run `npm run build` first')
   if (!existsSync(join(REPO, 'examples', 'esm', 'dist', 'app.js'))) console.warn('examples/esm/dist/app.js is missing: run `npm run build:examples` first')
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => close().then(() => process.exit(0)))
