@@ -1,4 +1,8 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
+import { uuid } from './ids'
+import { isObj } from './is'
+import { onPageCache } from './page-cache'
+import { dropJournal, saveJournal, takeJournals } from './storage-journal'
 
 /** How long a storage operation may take before we stop waiting and carry on in memory. */
 export const STORAGE_TIMEOUT_MS = 1500
@@ -33,6 +37,11 @@ export interface Storage {
  * so two namespaces never share state. When IndexedDB is missing, throws (Firefox private
  * mode), hangs, or runs over quota, `onFail` is told once and everything else becomes a
  * no-op: the instance's state lives in memory anyway, so the page carries on.
+ *
+ * While the page is in the back/forward cache it makes no IndexedDB write: WebKit never
+ * finishes a readwrite transaction of a cached page, and its lock then blocks every other
+ * page of the site. Writes under way as the page is cached are aborted and queued again;
+ * what is queued goes to a localStorage journal that the next page writes (storage-journal.ts).
  */
 export function createStorage(namespace: string, onFail: (error: Error) => void): Storage {
   let store: UseStore | undefined
@@ -40,6 +49,19 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   let timer: ReturnType<typeof setTimeout> | undefined
   let chain: Promise<void> = Promise.resolve()
   const queued = new Map<IDBValidKey, unknown>()
+  // The back/forward cache: whether the page is in it, a promise of its return, how many
+  // times it went in (a deadline that spans a stay there starts again), its readwrite
+  // transactions under way (with the writes each carries) and those aborted as it went in.
+  let frozen = false
+  let thawed: Promise<void> = Promise.resolve()
+  let thaw = (): void => {}
+  let stays = 0
+  let journaled = false
+  let journaling = false
+  let replayed = false
+  const me = uuid()
+  const live = new Map<IDBTransaction, Array<[IDBValidKey, unknown]> | undefined>()
+  const cut = new WeakSet<IDBTransaction>()
 
   const fail = (e: unknown): void => {
     if (broken) return
@@ -52,46 +74,141 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   // Runs one transaction with a deadline; a thrown or rejected operation means memory mode.
   // `ops` lengthens the deadline for a big write: a database that is slow under load is not
   // a dead one (a burst of thousands of events takes seconds to write).
-  const run = <T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>, ops = 0): Promise<T | undefined> => {
+  // `writes`: the puts and deletes a flush carries, queued again if the transaction is cut.
+  const run = <T>(
+    mode: IDBTransactionMode,
+    body: (os: IDBObjectStore) => T | PromiseLike<T>,
+    ops = 0,
+    writes?: Array<[IDBValidKey, unknown]>,
+  ): Promise<T | undefined> => {
     if (broken) return Promise.resolve(undefined)
     const deadline = STORAGE_TIMEOUT_MS + ops
     let timeout: ReturnType<typeof setTimeout> | undefined
-    const attempt = (): Promise<T> =>
-      new Promise<T>((resolve) => {
-        store ||= createStore(namespace, 'state')
-        resolve(store(mode, body))
-      })
-    return Promise.race([
-      // The browser may close a connection under us ("The database connection is closing":
-      // site data cleared, a long-frozen tab): open a new one and try once more.
-      attempt().catch((e) => {
-        if (!(e && e.name == 'InvalidStateError')) throw e
-        store = undefined
-        return attempt()
-      }),
-      new Promise<never>((_, reject) => {
-        timeout = setTimeout(() => reject(new Error(`no answer within ${deadline} ms`)), deadline)
-      }),
-    ]).then(
+    let tx: IDBTransaction | undefined
+    let reopened = false
+    const attempt = (): Promise<T | undefined> =>
+      frozen
+        ? thawed.then(attempt) // no transaction starts in the cache
+        : new Promise<T>((resolve) => {
+            store ||= createStore(namespace, 'state')
+            resolve(
+              store(mode, (os) => {
+                tx = os.transaction
+                if (mode == 'readwrite') {
+                  const t = tx
+                  live.set(t, writes)
+                  const done = (): void => void live.delete(t)
+                  t.addEventListener('complete', done)
+                  t.addEventListener('abort', done)
+                }
+                return body(os)
+              }),
+            )
+          }).catch((e) => {
+            // Cut as the page went into the cache: a flush's writes are queued again (and
+            // journaled), anything else runs again once the page is back.
+            if (tx && cut.has(tx)) return writes ? undefined : thawed.then(attempt)
+            // The browser may close a connection under us ("The database connection is
+            // closing": site data cleared, a long-frozen tab): open a new one and try once more.
+            if (!(e && e.name == 'InvalidStateError') || reopened) throw e
+            reopened = true
+            store = undefined
+            return attempt()
+          })
+    // Time in the back/forward cache does not count: the deadline starts again after a stay.
+    const arm = (reject: (e: Error) => void, stay = stays): void => {
+      timeout = setTimeout(
+        () => (frozen || stay != stays ? arm(reject) : reject(new Error(`no answer within ${deadline} ms`))),
+        deadline,
+      )
+    }
+    return Promise.race([attempt(), new Promise<never>((_, reject) => arm(reject))]).then(
       (v) => (clearTimeout(timeout), v),
       (e) => (clearTimeout(timeout), fail(e), undefined),
     )
   }
 
+  const put = (os: IDBObjectStore, [k, v]: [IDBValidKey, unknown]): unknown => (v === undefined ? os.delete(k) : os.put(v, k))
+
+  // In the cache, queued writes wait (in the journal) for the page's return.
   const flush = (): Promise<void> => {
     clearTimeout(timer)
     timer = undefined
-    if (queued.size) {
+    if (queued.size && !frozen) {
       const entries = [...queued]
       queued.clear()
       chain = chain.then(() =>
         run('readwrite', (os) => {
-          for (const [k, v] of entries) v === undefined ? os.delete(k) : os.put(v, k)
+          for (const e of entries) put(os, e)
           return promisifyRequest(os.transaction)
-        }, entries.length).then(() => undefined),
+        }, entries.length, entries).then(() => undefined),
       )
     }
     return chain
+  }
+
+  // The journal mirrors what is queued while the page is in the cache (page-hide handlers
+  // after ours still queue writes), once per burst.
+  const journal = (): void => {
+    if (!frozen || journaling) return
+    journaling = true
+    queueMicrotask(() => {
+      journaling = false
+      if (frozen) journaled = saveJournal(namespace, me, queued)
+    })
+  }
+
+  const freeze = (): void => {
+    if (frozen) return
+    frozen = true
+    stays++
+    thawed = new Promise((resolve) => (thaw = resolve))
+    clearTimeout(timer)
+    timer = undefined
+    for (const [tx, writes] of live) {
+      // A newer value queued for the same key wins over the one being written.
+      for (const [k, v] of writes || []) if (!queued.has(k)) queued.set(k, v)
+      cut.add(tx)
+      try {
+        tx.abort()
+      } catch {
+        // Finished meanwhile: its writes are made twice, with the same values.
+      }
+    }
+    journal()
+  }
+
+  const unfreeze = (): void => {
+    if (!frozen) return
+    frozen = false
+    // Another page wrote the journal already: those writes are made.
+    if (journaled && !dropJournal(namespace, me)) queued.clear()
+    journaled = false
+    thaw()
+    if (queued.size) timer ||= setTimeout(flush, COALESCE_MS)
+  }
+
+  // What pages left in the cache owed the database, written before this page's first read. A
+  // state carrying a logical clock (`rev`) only replaces an older one: another tab may have
+  // moved on since that page was cached.
+  const replay = (): Promise<void> => {
+    if (replayed) return chain
+    replayed = true
+    const writes = takeJournals(namespace)
+    if (!writes.length) return chain
+    return (chain = chain.then(() =>
+      run('readwrite', (os) => {
+        for (const w of writes) {
+          const v = w[1]
+          if (!isObj(v) || typeof v.rev != 'number') put(os, w as [IDBValidKey, unknown])
+          else {
+            const req = os.get(w[0])
+            req.onsuccess = () => void (isObj(req.result) && (req.result.rev as number) > (v.rev as number) || put(os, w as [IDBValidKey, unknown]))
+          }
+        }
+        return promisifyRequest(os.transaction)
+      }, writes.length).then(() => undefined),
+    ))
   }
 
   // Pending writes must not be lost when the tab goes away: write them while it hides.
@@ -99,20 +216,23 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
     if (typeof document === 'undefined' || document.visibilityState === 'hidden') void flush()
   }
   const target = typeof window === 'object' ? window : undefined
+  // First, so that it hears the page going into the cache before anyone's page-hide work.
+  const stopCache = onPageCache(freeze, unfreeze)
   target?.addEventListener('pagehide', onHide)
   target?.addEventListener('visibilitychange', onHide)
 
   return {
     load: (keys) =>
-      run('readonly', (os) => Promise.all(keys.map((k) => promisifyRequest(os.get(k))))).then(
-        (values) => values || keys.map(() => undefined),
-      ),
+      replay()
+        .then(() => run('readonly', (os) => Promise.all(keys.map((k) => promisifyRequest(os.get(k))))))
+        .then((values) => values || keys.map(() => undefined)),
     set(key, value) {
       if (broken) return
       queued.set(key, value)
-      timer ||= setTimeout(flush, COALESCE_MS)
+      if (frozen) journal()
+      else timer ||= setTimeout(flush, COALESCE_MS)
     },
-    cancel: (key) => queued.delete(key),
+    cancel: (key) => (journal(), queued.delete(key)),
     tx(mode, body) {
       void flush()
       const done = chain.then(() => run(mode, body))
@@ -121,10 +241,13 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
     },
     clear() {
       queued.clear()
+      journal()
+      takeJournals(namespace) // other pages' too: consent denied, or the store wiped
       return (chain = chain.then(() => run('readwrite', (os) => promisifyRequest(os.clear())).then(() => undefined)))
     },
     flush,
     close() {
+      stopCache()
       target?.removeEventListener('pagehide', onHide)
       target?.removeEventListener('visibilitychange', onHide)
       return flush()
