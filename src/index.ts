@@ -5,7 +5,7 @@ export { WaymarkOptionError } from './errors'
 export type { CompiledCondition } from './rules/condition'
 export type { ValidationResult } from './playbook/validate'
 export type {
-  Condition, ConsentState, EventType, Explanation, Greeting, Journey, Json, Offer, OfferCta, OfferSpec, Order,
+  Condition, ConsentState, EventType, Explanation, Greeting, Identity, Journey, Json, Offer, OfferCta, OfferSpec, Order,
   OrderChange, OrderError, OrderStatus, PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
   WaymarkEventMap, WaymarkOptions,
 } from './types'

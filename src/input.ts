@@ -4,7 +4,7 @@
  * failing later in storage or delivery.
  */
 import { MAX_PROPS_BYTES, utf8Bytes } from './delivery/queue'
-import { isObj } from './is'
+import { describe, isObj } from './is'
 import type { Props } from './types'
 
 /** A string of 1 to 200 characters: event names and user ids travel in every event, so they are bounded. */
@@ -29,4 +29,18 @@ export function copyProps(value: unknown, what: string, fail: (message: string, 
     return void fail(`${what} are ${(bytes / 1024).toFixed(1)} KB as JSON; at most ${MAX_PROPS_BYTES >> 10} KB fit in an event`)
   // JSON.parse makes `__proto__` an own key; merged into traits it would set their prototype.
   return JSON.parse(json, (k, v) => (k == '__proto__' ? undefined : v))
+}
+
+/** Whether `track` takes this event name; if not, `fail` is told why. */
+export function isTrackName(name: unknown, fail: (message: string) => void): name is string {
+  if (!isName(name)) return fail(`track: event name must be a string of 1 to 200 characters, got ${describe(name)}`), false
+  if (name.startsWith('stage:')) return fail(`track: "${name}": stage events are recorded by Waymark itself`), false
+  return true
+}
+
+/** The user id `identify` takes (a finite number becomes a string), `null`, or `undefined` when refused (`fail` is told why). */
+export function toUserId(userId: unknown, fail: (message: string) => void): string | null | undefined {
+  const id = typeof userId == 'number' && isFinite(userId) ? String(userId) : userId
+  if (id === null || isName(id)) return id
+  fail(`identify: userId must be a string of 1 to 200 characters or null, got ${describe(userId)}`)
 }

@@ -2,9 +2,10 @@ import { WaymarkOptionError } from './errors'
 import { has, isArr, isObj } from './is'
 import type { ConsentState, WaymarkOptions } from './types'
 
+// Options without a default.
+type Unset = 'playbook' | 'collect' | 'orders' | 'publicKey' | 'identity'
 /** Options after defaults are applied. */
-export type ResolvedOptions = Required<Omit<WaymarkOptions, 'playbook' | 'collect' | 'orders' | 'publicKey' | 'locale'>> &
-  Pick<WaymarkOptions, 'playbook' | 'collect' | 'orders' | 'publicKey'> & { locale: string }
+export type ResolvedOptions = Required<Omit<WaymarkOptions, Unset | 'locale'>> & Pick<WaymarkOptions, Unset> & { locale: string }
 
 /** The consent states, for checking input. */
 export const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
@@ -26,6 +27,7 @@ export const KINDS: Record<keyof WaymarkOptions, string> = {
   namespace: 's',
   autoPage: 'b',
   debug: 'b',
+  identity: 'sf',
 }
 
 // Per type code: what the option must be (for the error), and the test.

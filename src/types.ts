@@ -135,6 +135,24 @@ export interface WaymarkOptions {
   autoPage?: boolean
   /** Log every decision with its reason (default false). */
   debug?: boolean
+  /**
+   * Where a visitor whose device storage was wiped (Safari deletes script-written storage after
+   * 7 days without a visit) is recognised again: a same-origin URL (GET, with cookies, JSON)
+   * or a function. Asked once per page load, in the background, when the device holds no
+   * visitor and consent is granted.
+   */
+  identity?: string | (() => Promise<Identity | null>)
+}
+
+/** What the site's `identity` endpoint knows of the visitor: adopted as if the device had kept it. */
+export interface Identity {
+  /** Replaces the device's own anonymous id. */
+  anonymousId: string
+  userId?: string | null
+  traits?: Props
+  /** The visits the server saw. */
+  visits?: number
+  firstSeen?: number
 }
 
 /** Who the visitor is, as remembered on the device. */

@@ -1,11 +1,13 @@
 import { pageProps, watchNavigation } from './auto-page'
 import { createChannel } from './channel'
+import { createComeback } from './comeback'
 import { buildContext } from './context'
 import { createDelivery } from './delivery/delivery'
 import { createEmitter } from './emitter'
+import { adoptIdentity } from './identity'
 import { uuid } from './ids'
 import { compileStages, DEFAULT_STAGES, step } from './journey'
-import { copyProps, isName } from './input'
+import { copyProps, isTrackName, toUserId } from './input'
 import { describe, isArr } from './is'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
@@ -14,10 +16,11 @@ import { createSync, type PlaybookOrigin } from './playbook/sync'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
+import { createGuard } from './guard'
 import { createOrders } from './orders'
 import { mergeImpressions } from './rules/engine'
 import { greetingFor, textFor } from './texts'
-import type { ConsentState, EventType, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
+import type { ConsentState, EventType, Identity, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
 import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
 
 const STATE_KEY = 'visitor'
@@ -41,11 +44,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   let state = freshVisitor(Date.now())
   let stages = compileStages(DEFAULT_STAGES, compileCondition)
   let texts: Playbook['texts']
-  let loaded = false
-  let destroyed = false
   let posting = false
   let stopNavigation = (): void => {}
-  const waiting: Array<() => void> = []
 
   const log = (...args: unknown[]): void => void (o.debug && console.debug('[waymark]', ...args))
   const granted = (): boolean => consent === 'granted'
@@ -56,17 +56,22 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (!events.emit('error', error) || o.debug) console.warn(error)
   }
 
+  const guard = createGuard(fail)
+  const { api } = guard
   const storage = createStorage(namespace, (e) => fail(e.message, e.cause))
   const channel = createChannel(namespace, (message) => {
     const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[] } | null
-    if (destroyed || !m) return
+    if (guard.destroyed || !m) return
     if (m.playbook) return sync.receive(m.playbook)
     if (isArr(m.gone)) return delivery.gone(m.gone)
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
-    const next = loaded && granted() ? restore(m.state) : null
-    // The other tab wrote it already; adopting is enough.
-    if (next && next.rev > state.rev) state = next
+    adopt(m.state)
   })
+  // A newer state another tab wrote (and stored) already: adopting is enough.
+  const adopt = (raw: unknown): void => {
+    const next = guard.loaded && granted() ? restore(raw) : null
+    if (next && next.rev > state.rev) state = next
+  }
 
   // One coalesced write and one cross-tab post per burst of changes, only with consent.
   const save = (): void => {
@@ -77,7 +82,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       posting = true
       queueMicrotask(() => {
         posting = false
-        if (!destroyed && granted()) channel.post({ state })
+        if (!guard.destroyed && granted()) channel.post({ state })
       })
     }
   }
@@ -92,7 +97,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     consent = next
     if (next === 'denied') void storage.clear()
     delivery.consent(next)
-    if (granted() && was !== 'granted' && loaded) save()
+    if (granted() && was !== 'granted' && guard.loaded) save()
+    comeback.ask()
     if (broadcast) channel.post({ consent: next })
     log('consent', next)
   }
@@ -128,14 +134,15 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     return event
   }
 
-  const sessionStart = (): void => void record('session', 'session_start')
+  // After a logout it says so: the site's identity endpoint forgets who was there.
+  const sessionStart = (props?: Props): void => void record('session', 'session_start', props)
   // Marks activity; a visit idle for 30 minutes has ended, and this starts the next one.
   const visit = (now = Date.now()): void => void (touch(state, now) && sessionStart())
 
   const offers = createOffers({
     state: () => state,
     context,
-    record: (name, props) => (destroyed ? undefined : record('offer', name, props)),
+    record: (name, props) => (guard.destroyed ? undefined : record('offer', name, props)),
     emit: (offer) => events.emit('offer', offer),
     touch: visit,
     exclusive: createExclusive({
@@ -157,7 +164,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   const orders = createOrders({
     source: o.orders, storage, consent: () => consent,
     changed: (change) => {
-      if (destroyed) return
+      if (guard.destroyed) return
       events.emit('order', change)
       const { id, status } = change.order
       api(record)('order', 'order_status', { order: id, status, previous: change.previous }, `order:${status}`)
@@ -168,20 +175,6 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 
   const pageView = (props: Props, referrer?: string): void => void record('page', 'page', { ...pageProps(referrer), ...props })
-
-  // Public methods never throw, and before the stored state is loaded they wait in line.
-  const api =
-    <A extends unknown[]>(fn: (...args: A) => void) =>
-    (...args: A): void => {
-      const run = (): void => {
-        try {
-          fn(...args)
-        } catch (e) {
-          fail('internal error', e)
-        }
-      }
-      if (!destroyed) loaded ? run() : waiting.push(run)
-    }
 
   // The sync hands over only playbooks that passed validation (and the signature check):
   // compiled once per version, here.
@@ -205,38 +198,52 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     apply: applyPlaybook, fail, log,
   })
 
+  // Back from the cache: what other pages stored meanwhile, then a page view (the visitor
+  // navigated to it) or at least the visit clock. Recognised: as if the device had kept it.
+  const comeback = createComeback({
+    identity: o.identity, granted, fail,
+    read: () => storage.load([STATE_KEY]).then(([raw]) => raw),
+    resumed: (raw) => api(() => (adopt(raw), o.autoPage ? pageView({}) : visit()))(),
+    recognised: api((answer: Identity) => {
+      const previousId = state.anonymousId
+      adoptIdentity(state, answer)
+      record('identify', 'identity_restored', { previousId })
+    }),
+  })
+
   const start = (raw: unknown): void => {
-    if (destroyed) return
+    if (guard.destroyed) return
     const restored = restore(raw)
     if (raw !== undefined && !restored) fail('stored state was unreadable; starting as a new visitor')
     if (restored) state = restored
-    loaded = true
+    guard.open()
     if (restored) visit()
-    else sessionStart()
+    else {
+      sessionStart()
+      comeback.stranger()
+    }
     save()
     if (o.autoPage) {
       pageView({})
       stopNavigation = watchNavigation((previous) => api(pageView)({}, previous))
     }
     delivery.start()
-    waiting.splice(0).forEach((run) => run())
+    guard.replay()
   }
 
   // The stored playbook is applied before the visit starts, so the first page view already
   // meets its stages and rules; fetching a newer one happens afterwards, in the background.
   const ready = (consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY]))
-    .then(([raw, playbook]) => (destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
+    .then(([raw, playbook]) => (guard.destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
     .catch((e) => {
-      loaded = true
+      guard.open()
       fail('start failed', e)
     })
 
   return {
     ready,
     track: api((name: string, props?: Props) => {
-      if (!isName(name)) return fail(`track: event name must be a string of 1 to 200 characters, got ${describe(name)}`)
-      if (name.startsWith('stage:')) return fail(`track: "${name}": stage events are recorded by Waymark itself`)
-      const p = clean(props, `track("${name}"): props`)
+      const p = isTrackName(name, fail) && clean(props, `track("${name}"): props`)
       if (p) record('track', name, p)
     }),
     page: api((props?: Props) => {
@@ -244,10 +251,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       if (p) pageView(p)
     }),
     identify: api((userId: string | null, traits?: Props) => {
-      const id = typeof userId === 'number' && isFinite(userId) ? String(userId) : userId
-      if (id !== null && !isName(id))
-        return fail(`identify: userId must be a string of 1 to 200 characters or null, got ${describe(userId)}`)
-      const t = clean(traits, 'identify: traits')
+      const id = toUserId(userId, fail)
+      const t = id !== undefined && clean(traits, 'identify: traits')
       if (!t) return
       if (id !== null) state.userId = id
       Object.assign(state.traits, t)
@@ -255,13 +260,14 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }),
     reset: api(() => {
       state = freshVisitor(Date.now())
+      comeback.forget()
       offers.reset()
       orders.forget()
       delivery.reset()
-      sessionStart()
+      sessionStart({ reset: true })
     }),
     consent(next: ConsentState) {
-      if (destroyed) return
+      if (guard.destroyed) return
       if (!CONSENT.includes(next)) return fail(`consent: state must be "granted", "pending" or "denied", got ${describe(next)}`)
       if (next !== consent) setConsent(next, true)
     },
@@ -272,7 +278,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     watchOrder(id) {
       let stop: (() => void) | undefined
       let stopped = false
-      void ready.then(() => stopped || destroyed || (stop = orders.watch(id)))
+      void ready.then(() => stopped || guard.destroyed || (stop = orders.watch(id)))
       return () => void ((stopped = true), stop && stop())
     },
     locale,
@@ -280,18 +286,18 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     explain: (ruleId) => offers.explain(ruleId),
     refresh: () => ready.then(() => sync.refresh()),
     flush: () => ready.then(() => delivery.flush()),
-    on: (type, listener) => (destroyed ? () => {} : events.on(type, listener)),
+    on: (type, listener) => (guard.destroyed ? () => {} : events.on(type, listener)),
     destroy() {
-      if (destroyed) return
-      destroyed = true
+      if (guard.destroyed) return
+      guard.close()
       stopNavigation()
+      comeback.stop()
       sync.stop()
       delivery.stop()
       orders.stop()
       void storage.close()
       channel.close()
       events.clear()
-      waiting.length = 0
     },
   }
 }
