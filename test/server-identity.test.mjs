@@ -158,6 +158,23 @@ describe('GET /identity', () => {
   })
 })
 
+describe('a logout on a shared device', () => {
+  test('forgets the user: after reset()\'s marked session_start only the new anonymous id is known, also after a restart', async () => {
+    const cookie = await newVisitor()
+    await collect(cookie, [
+      ev({ type: 'identify', name: 'identify', userId: 'u-42', props: { firstName: 'Анна' } }),
+      // reset(): a new anonymous id, a session_start that says so, then the next person's events
+      ev({ type: 'session', name: 'session_start', anonymousId: 'anon-2', sessionId: 's-2', props: { reset: true } }),
+      ev({ anonymousId: 'anon-2', sessionId: 's-2' }),
+    ])
+    expect((await identity(cookie)).body).toEqual({ anonymousId: 'anon-2', visits: 1, firstSeen: expect.any(Number) })
+    await restart()
+    const { body } = await identity(cookie)
+    expect(body).toEqual({ anonymousId: 'anon-2', visits: 1, firstSeen: expect.any(Number) })
+    expect(readFileSync(join(dataDir, 'identity.jsonl'), 'utf8')).not.toContain('Анна')
+  })
+})
+
 describe('identity.jsonl', () => {
   const file = () => join(dataDir, 'identity.jsonl')
   const lines = () => readFileSync(file(), 'utf8').split('\n').filter(Boolean)

@@ -71,14 +71,19 @@ export async function createIdentityStore({ file, storeTraits = ['firstName', 'n
   // Applies one change (from an event batch, or a line of the file) to a visitor. Learning and
   // replay share it, so the file rebuilds exactly what was in memory; it checks every field, since
   // a line on disk may be damaged, and drops traits no longer named in storeTraits.
-  // A change: { v: visitor id, a?: anonymous ids (oldest first), u?: user id, t?: traits,
-  //             s?: session ids, n?: visits beyond those session ids, f?: first event time }
+  // A change: { v: visitor id, x?: 1 (a logout: forget everything first), a?: anonymous ids
+  //             (oldest first), u?: user id, t?: traits, s?: session ids, n?: visits beyond
+  //             those session ids, f?: first event time }
+  const blank = () => ({ anon: [], userId: null, traits: Object.create(null), sessions: new Set(), visits: 0, firstSeen: null })
   function apply(c) {
     if (!c || typeof c !== 'object' || !COOKIE_RE.test(c.v)) return false
     let v = visitors.get(c.v)
+    // After a logout (the SDK's reset()) on a shared device, the next person is a stranger: the
+    // server must not hand the last one's name back when that device's storage is wiped.
+    if (v && c.x === 1) { visitors.delete(c.v); v = undefined }
     const fresh = !v
-    if (!v) v = { anon: [], userId: null, traits: Object.create(null), sessions: new Set(), visits: 0, firstSeen: null }
-    let changed = false
+    if (!v) v = blank()
+    let changed = c.x === 1
     for (const a of Array.isArray(c.a) ? c.a.filter(isId) : []) {
       if (v.anon[v.anon.length - 1] === a) continue
       const i = v.anon.indexOf(a)
@@ -132,9 +137,13 @@ export async function createIdentityStore({ file, storeTraits = ['firstName', 'n
   return {
     learn(visitorId, events) {
       if (closed || !COOKIE_RE.test(visitorId) || !Array.isArray(events)) return
-      const c = { v: visitorId, a: [], t: Object.create(null), s: [] }
+      const change = (x) => ({ v: visitorId, ...(x ? { x } : {}), a: [], t: Object.create(null), s: [] })
+      const changes = [change()]
+      let c = changes[0]
       for (const ev of events) {
         if (!ev || typeof ev !== 'object' || !isId(ev.anonymousId)) continue
+        // A logout starts the visitor over, from this event on.
+        if (ev.name === 'session_start' && ev.props && ev.props.reset === true) changes.push((c = change(1)))
         c.a.push(ev.anonymousId)
         if (isId(ev.userId)) c.u = ev.userId
         if (isId(ev.sessionId)) c.s.push(ev.sessionId)
@@ -144,10 +153,10 @@ export async function createIdentityStore({ file, storeTraits = ['firstName', 'n
           for (const [k, val] of Object.entries(ev.props)) if (traitNames.has(k) && isTraitValue(val)) c.t[k] = val
         }
       }
-      if (!c.a.length || !apply(c)) return
-      const line = JSON.stringify(c) + '\n'
+      const lines = changes.filter((c) => (c.a.length || c.x) && apply(c)).map((c) => JSON.stringify(c) + '\n').join('')
+      if (!lines) return
       chain = chain
-        .then(async () => { await mkdir(dirname(file), { recursive: true }); await appendFile(file, line) })
+        .then(async () => { await mkdir(dirname(file), { recursive: true }); await appendFile(file, lines) })
         .catch((err) => console.error('identity store: append failed', err))
     },
     answer(visitorId) {
