@@ -464,6 +464,22 @@ describe('delivery when the page hides', () => {
     expect(localStorage.getItem('waymark:handed')).toBeNull()
   })
 
+  it('where fetch has no keepalive (Firefox before 133), a beacon carries what waits as the page goes', async () => {
+    const { c, before } = await five()
+    const beacons: Array<{ url: string; events: unknown[] }> = []
+    vi.stubGlobal('Request', class {}) // no keepalive member
+    vi.stubGlobal('Blob', class { constructor (readonly parts: string[], readonly opts: { type: string }) {} })
+    vi.stubGlobal('navigator', { ...navigator, sendBeacon: (url: string, blob: { parts: string[]; opts: { type: string } }) => {
+      beacons.push({ url, events: JSON.parse(blob.parts.join('')).events.map((e: WaymarkEvent) => e.props.i ?? e.name) })
+      return blob.opts.type == 'application/json'
+    } })
+    hide('pagehide')
+    await flush()
+    expect(beacons).toEqual([{ url: '/collect', events: ['session_start', 0, 1, 2] }, { url: '/collect', events: [3, 4] }])
+    expect(c.requests.length).toBe(before) // no fetch: it would have been cut off
+    expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(6) // counted as delivered
+  })
+
   it('a small batch in flight when its tab closes is carried by the browser: no other tab sends it again', async () => {
     const c = fakeCollector('hang')
     const a = await started()

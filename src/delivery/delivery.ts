@@ -103,7 +103,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const removeAll = (list: Entry[]): Promise<void> => remove(list.map((e) => e.key))
 
   // Sends entries, marked as in flight meanwhile so that no other send takes them.
-  const sendOff = async (list: Entry[], keepalive?: boolean): Promise<Outcome> => {
+  const sendOff = async (list: Entry[], keepalive?: boolean | 'hide'): Promise<Outcome> => {
     list.forEach((e) => sending.add(e.id))
     const out = await send(collect!, list, keepalive)
     list.forEach((e) => sending.delete(e.id))
@@ -116,9 +116,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // Sends entries with keepalive and settles them: `counted` when pagehide counted them as
   // delivered meanwhile; if the answer then says they failed (the page lived on, in the
   // back-forward cache), they go back in the queue.
-  const carry = async (chunk: Entry[]): Promise<readonly [Outcome, boolean]> => {
+  const carry = async (chunk: Entry[], hide?: 'hide'): Promise<readonly [Outcome, boolean]> => {
     handed.add(chunk)
-    const out = await sendOff(chunk, true)
+    const out = await sendOff(chunk, hide || true)
     const counted = !handed.delete(chunk)
     if (counted && !out.ok) {
       const ids = new Set(chunk.map((x) => x.id))
@@ -208,7 +208,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     // Listened to only after start(), so there is a collector.
     if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !granted() || !online()) return
     for (const chunk of chunks(without(mine, sending)))
-      void carry(chunk).then(([out, counted]) => void (out.ok && !counted && removeAll(chunk)))
+      void carry(chunk, 'hide').then(([out, counted]) => void (out.ok && !counted && removeAll(chunk)))
     if (e.type == 'pagehide' && handed.size) {
       const keys = [...handed].flat().map((x) => x.key)
       handed.clear()

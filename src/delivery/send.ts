@@ -29,21 +29,20 @@ export function retryAfter(header: string | null, now: number): number | undefin
  * Sends entries (their stored JSON texts) as `{ events, sentAt }`. `sentAt` lets a collector
  * correct the device's clock: the skew is `receivedAt - sentAt`, the same for every `at`.
  * 408, 429, 5xx, network errors, timeouts and a rejecting function are worth retrying;
- * other 4xx are not.
+ * other 4xx are not. `keepalive: 'hide'`: the page is going away, and where fetch has no
+ * keepalive (Firefox before 133) a beacon carries the batch instead (handed over, no answer).
  */
-export async function send(collector: Collector, entries: Array<{ text: string }>, keepalive?: boolean): Promise<Outcome> {
+export async function send(collector: Collector, entries: Array<{ text: string }>, keepalive?: boolean | 'hide'): Promise<Outcome> {
   const sentAt = Date.now()
+  const body = `{"events":[${entries.map((e) => e.text).join(',')}],"sentAt":${sentAt}}`
+  const type = 'application/json'
+  if (keepalive == 'hide' && typeof collector == 'string' && !('keepalive' in Request.prototype))
+    return navigator.sendBeacon(collector, new Blob([body], { type })) ? { ok: true } : { ok: false, retry: true, why: 'beacon refused' }
   try {
     const res = await withTimeout<Response | void>(SEND_TIMEOUT_MS, (signal) =>
       typeof collector == 'function'
         ? collector(entries.map((e) => JSON.parse(e.text)), { sentAt })
-        : fetch(collector, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: `{"events":[${entries.map((e) => e.text).join(',')}],"sentAt":${sentAt}}`,
-            keepalive,
-            signal,
-          }),
+        : fetch(collector, { method: 'POST', headers: { 'Content-Type': type }, body, keepalive: !!keepalive, signal }),
     )
     if (!res || res.ok) return { ok: true }
     const status = res.status
