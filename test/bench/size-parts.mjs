@@ -28,6 +28,8 @@ const PARTS = [
   ['playbook validation in the browser', VALIDATION],
   ['orders', ['orders.ts']],
   ['signatures alone', ['playbook/verify.ts']],
+  ['identity restore', ['identity.ts']],
+  ['the back/forward cache handling (journal, freeze and return)', ['storage-journal.ts', 'page-cache.ts']],
   ['sync, delivery, orders and the elements together', [...SYNC, 'delivery/', 'orders.ts', 'elements/']],
 ]
 
