@@ -47,8 +47,19 @@ forEachEngine('delivery', { timeout: 90_000 }, (t, engine) => {
     expect(await t.context.errors()).toEqual([])
   })
 
-  test('a navigation right after track still delivers', async () => {
+  // Such a browser has no keepalive member, and its fetch outlives no page: a beacon carries it.
+  const noKeepalive = () => {
+    delete Request.prototype.keepalive
+    const original = window.fetch
+    window.fetch = (url, init) => original(url, init && { ...init, keepalive: false })
+  }
+  test.each([
+    ['', null],
+    [' without fetch keepalive (Firefox before 133), by beacon', noKeepalive],
+  ])('a navigation right after track still delivers%s', async (_, shim) => {
+    if (shim) t.context.addInitScript(shim)
     const page = await open()
+    expect(await page.evaluate(() => 'keepalive' in new Request('/'))).toBe(!shim)
     await page.evaluate(() => {
       window.waymark.track('leaving', { to: 'elsewhere' })
       location.href = '/shop.css' // a page without Waymark: only the page-hide request can carry it

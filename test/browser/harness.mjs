@@ -192,11 +192,14 @@ function wrapPage (raw, base, onClose) {
     forward: () => traverse(page, 1),
     sleep,
     press: (key) => raw.press(key),
-    /** A real (trusted) click at the middle of the first element matching `s`. */
+    /**
+     * A real (trusted) click at the middle of the first element matching `s`, once it is
+     * visible, has stopped moving and is not covered (as Playwright's own click waits).
+     */
     async click (s) {
       const at = await page.waitFor((sp) => {
         const el = window.__t.find(sp)[0]
-        return el && window.__t.visible(el) && window.__t.center(el)
+        return el && window.__t.visible(el) && window.__t.clickPoint(el)
       }, spec(s))
       await raw.click(at.x, at.y)
     },

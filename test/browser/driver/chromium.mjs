@@ -1,5 +1,6 @@
 // Chromium through playwright-core (Debian's /usr/bin/chromium, never a downloaded build).
 import { existsSync } from 'node:fs'
+import { wrapPage as wrap } from './page.mjs'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 
@@ -23,17 +24,5 @@ export async function launch () {
       return { newPage: async () => wrap(await context.newPage()), close: () => context.close() }
     },
     close: () => browser.close(),
-  }
-}
-
-function wrap (page) {
-  return {
-    goto: (url) => page.goto(url, { waitUntil: 'load' }).then(() => {}),
-    reload: () => page.reload({ waitUntil: 'load' }).then(() => {}),
-    url: async () => page.url(),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    press: (key) => page.keyboard.press(key),
-    click: (x, y) => page.mouse.click(x, y),
-    close: () => page.close(),
   }
 }

@@ -1,5 +1,6 @@
 // Firefox ESR through puppeteer-core over WebDriver BiDi (no geckodriver; Debian's firefox-esr).
 import { existsSync } from 'node:fs'
+import { wrapPage as wrap } from './page.mjs'
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr'
 
@@ -27,23 +28,5 @@ export async function launch () {
       return { newPage: async () => wrap(await context.newPage({ type: 'window' })), close: () => context.close() }
     },
     close: () => browser.close(),
-  }
-}
-
-function wrap (page) {
-  return {
-    goto: (url) => page.goto(url, { waitUntil: 'load' }).then(() => {}),
-    reload: () => page.reload({ waitUntil: 'load' }).then(() => {}),
-    url: async () => page.url(),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    async press (key) {
-      const parts = key.split('+')
-      const main = parts.pop()
-      for (const m of parts) await page.keyboard.down(m)
-      await page.keyboard.press(main)
-      for (const m of parts.reverse()) await page.keyboard.up(m)
-    },
-    click: (x, y) => page.mouse.click(x, y),
-    close: () => page.close(),
   }
 }

@@ -122,6 +122,26 @@
       var r = el.getBoundingClientRect()
       return { x: Math.round(r.left + r.width / 2), y: Math.round(r.top + r.height / 2) }
     },
+    /**
+     * Where a click would land on the element, once it is ready for one: its middle, if the
+     * element has not moved over the last asks (no layout shift under the pointer) and nothing
+     * covers that point (through open shadow roots). Null until then.
+     */
+    clickPoint: function (el) {
+      var c = t.center(el)
+      var key = c.x + ',' + c.y
+      el.__tSame = el.__tAt === key ? (el.__tSame || 0) + 1 : 0
+      el.__tAt = key
+      if (el.__tSame < 2) return null // the same place three asks (about 0.1 s) in a row
+      var n = document.elementFromPoint(c.x, c.y)
+      while (n && n.shadowRoot) {
+        var inner = n.shadowRoot.elementFromPoint(c.x, c.y)
+        if (!inner || inner === n) break
+        n = inner
+      }
+      for (; n; n = n.parentNode || n.host) if (n === el) return c
+      return null
+    },
     /** The element that has focus, looking into shadow roots. */
     active: function () {
       var el = document.activeElement
