@@ -9,8 +9,8 @@ export interface Channel {
 /**
  * Opens the namespace's channel: tabs of the same origin and namespace hear each other.
  * While the page is in the back/forward cache the channel is closed: a message arriving
- * there makes Chromium evict the page, and an open channel keeps Firefox from caching it at
- * all. What the page missed meanwhile it reads from storage when it comes back.
+ * there makes Chromium and Firefox evict the page, and every other page of the site posts one
+ * as it starts. What the page missed meanwhile it reads from storage when it comes back.
  */
 export function createChannel(name: string, onMessage: (message: unknown) => void): Channel {
   let bc: BroadcastChannel | undefined

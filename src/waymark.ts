@@ -67,6 +67,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
     adopt(m.state)
   })
+  const readState = (): Promise<unknown> => storage.load([STATE_KEY]).then(([raw]) => raw)
   // A newer state another tab wrote (and stored) already: adopting is enough.
   const adopt = (raw: unknown): void => {
     const next = guard.loaded && granted() ? restore(raw) : null
@@ -149,7 +150,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       lock: `${namespace}:caps`,
       storage,
       usable: granted,
-      read: () => storage.load([STATE_KEY]).then(([stored]) => stored),
+      read: readState,
       take: (stored) => {
         const other = restore(stored)
         if (other) mergeImpressions(state.impressions, other.impressions)
@@ -202,13 +203,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   // navigated to it) or at least the visit clock. Recognised: as if the device had kept it.
   const comeback = createComeback({
     identity: o.identity, granted, fail,
-    read: () => storage.load([STATE_KEY]).then(([raw]) => raw),
+    read: readState,
     resumed: (raw) => api(() => (adopt(raw), o.autoPage ? pageView({}) : visit()))(),
-    recognised: api((answer: Identity) => {
-      const previousId = state.anonymousId
-      adoptIdentity(state, answer)
-      record('identify', 'identity_restored', { previousId })
-    }),
+    recognised: api((answer: Identity) => record('identify', 'identity_restored', { previousId: adoptIdentity(state, answer) })),
   })
 
   const start = (raw: unknown): void => {
