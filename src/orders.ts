@@ -144,13 +144,18 @@ export function createOrders(d: OrdersDeps): Orders {
     for (const [id, w] of watched) if (Date.now() >= w.due) poll(id)
   })
 
+  // An id the page passed in: a bad one is reported, and never reaches storage or a URL.
+  const badId = (id: unknown, method: string): OrderError | undefined => {
+    if (isName(id)) return
+    const e = orderError(`${method}: id must be a string of 1 to 200 characters, got ${describe(id)}`)
+    tell(e)
+    return e
+  }
+
   return {
     async get(id) {
-      if (!isName(id)) {
-        const e = orderError(`order: id must be a string of 1 to 200 characters, got ${describe(id)}`)
-        tell(e)
-        throw e
-      }
+      const bad = badId(id, 'order')
+      if (bad) throw bad
       const copy = known.get(id) || (await stored(id))
       if (!copy) return refresh(id).catch((e) => Promise.reject((report(e), e)))
       if (!known.has(id)) known.set(id, copy)
@@ -158,6 +163,7 @@ export function createOrders(d: OrdersDeps): Orders {
       return copy
     },
     watch(id) {
+      if (badId(id, 'watchOrder')) return () => {}
       let w = watched.get(id)
       if (!w) watched.set(id, (w = { count: 0, delay: POLL_MS, due: 0 }))
       if (!w.count++) {

@@ -63,6 +63,10 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   const live = new Map<IDBTransaction, Array<[IDBValidKey, unknown]> | undefined>()
   const cut = new WeakSet<IDBTransaction>()
 
+  // A key or value IndexedDB cannot take is the caller's mistake, not a dead database: that
+  // operation fails, and storage carries on.
+  const refused = (e: unknown): e is Error => !!e && /^Data(Clone)?Error$/.test((e as Error).name)
+
   const fail = (e: unknown): void => {
     if (broken) return
     broken = true
@@ -124,7 +128,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
     }
     return Promise.race([attempt(), new Promise<never>((_, reject) => arm(reject))]).then(
       (v) => (clearTimeout(timeout), v),
-      (e) => (clearTimeout(timeout), fail(e), undefined),
+      (e) => (clearTimeout(timeout), refused(e) ? onFail(new Error(`storage refused a key or value (${e.message})`)) : fail(e), undefined),
     )
   }
 

@@ -78,3 +78,48 @@ describe('IndexedDB faults', () => {
     expect(wm.profile().visits).toBe(1)
   })
 })
+
+describe('bad input never trips the storage breaker', () => {
+  it.each([undefined, null, {}])('watchOrder(%s) is reported, and storage keeps working', async (id) => {
+    const wm = make({ orders: '/api/orders/{id}' })
+    await wm.ready
+    const stop = wm.watchOrder(id as unknown as string)
+    await settle()
+    expect(wm.errors).toEqual([expect.stringMatching(/^waymark: watchOrder: id must be a string of 1 to 200 characters, got /)])
+    stop()
+    wm.identify('u-1', { firstName: 'Ann' })
+    await settle()
+    expect(await stored()).toMatchObject({ visitor: { userId: 'u-1' } })
+    expect(wm.errors).toHaveLength(1)
+  })
+
+  it.each([
+    ['a null in a key', '[["q",null,0,0,"x"]]'],
+    ['an object in a key', '[["q",{},0,0,"x"]]'],
+  ])('a corrupt hand-over list (%s) is dropped, and storage keeps working', async (_, list) => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })))
+    localStorage.setItem('waymark:handed', list)
+    const wm = make({ collect: '/collect' })
+    await wm.ready
+    wm.track('after')
+    await wm.flush()
+    wm.identify('u-2')
+    await settle()
+    expect(wm.errors).toEqual([])
+    expect(await stored()).toMatchObject({ visitor: { userId: 'u-2' } })
+    expect(localStorage.getItem('waymark:handed')).toBeNull()
+  })
+
+  it('a key IndexedDB refuses fails that write only: it is reported, the breaker stays closed', async () => {
+    const { createStorage } = await import('../src/storage')
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    s.set([{}] as unknown as IDBValidKey, 1)
+    await s.flush()
+    expect(fail).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/^storage refused a key or value \(/) }))
+    expect(s.usable).toBe(true)
+    s.set('k', 1)
+    await s.flush()
+    expect(await stored('ns')).toEqual({ k: 1 })
+  })
+})

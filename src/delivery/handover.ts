@@ -19,13 +19,18 @@ export function handOverKeys(namespace: string, keys: QueueKey[]): void {
   }
 }
 
+const isNum = (v: unknown): boolean => typeof v == 'number' && isFinite(v)
+const isQueueKey = (k: unknown): k is QueueKey =>
+  isArr(k) && k.length == 5 && k[0] === 'q' && isNum(k[1]) && isNum(k[2]) && isNum(k[3]) && typeof k[4] == 'string'
+
 /** Takes (and forgets) the noted keys. */
 export function takeHandedKeys(namespace: string): QueueKey[] {
   try {
     const keys = JSON.parse(localStorage.getItem(name(namespace)) || '[]')
     localStorage.removeItem(name(namespace))
-    // Only queue keys: anything else under our name is not ours to delete.
-    return isArr(keys) ? keys.filter((k) => isArr(k) && k[0] === 'q' && typeof k[4] == 'string') : []
+    // Only queue keys, whole: anything else under our name is not ours to delete (and a key
+    // IndexedDB cannot take would fail the transaction that carries it).
+    return isArr(keys) ? keys.filter(isQueueKey) : []
   } catch {
     return []
   }
