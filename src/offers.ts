@@ -4,9 +4,8 @@
  * single overlay slot, resolves offer texts, and answers `explain`.
  */
 import type { DecisionContext } from './context'
-import { getPath } from './rules/condition'
 import { blocker, capReached, countImpression, dayOf, decide, type DecisionEnv, type CompiledRule, inRollout, indexRules } from './rules/engine'
-import { fill } from './texts'
+import { fill, ownPath } from './texts'
 import type { Explanation, Offer, Playbook, Props, WaymarkEvent } from './types'
 import type { VisitorState } from './visitor'
 
@@ -58,7 +57,7 @@ export function createOffers(deps: OfferDeps): Offers {
   // Texts may hold {path|fallback} templates; the result is plain text, never markup.
   const show = (r: CompiledRule, context: DecisionContext, trigger: string, now: number, shown: WaymarkEvent): Offer => {
     const spec = r.rule.offer
-    const text = (t: string | undefined) => t && fill(t, (path) => getPath(context, path.split('.')))
+    const text = (t: string | undefined) => t && fill(t, (path) => ownPath(context, path))
     let done = false
     const end = (name: string) => () => {
       if (done) return

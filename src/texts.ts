@@ -32,13 +32,26 @@ export function lookupText(key: string, locale: string, texts: Playbook['texts']
 
 /**
  * Fills `{path}` and `{path|fallback}` placeholders from `lookup`. The result is plain text:
- * callers set it with `textContent`, never as markup.
+ * callers set it with `textContent`, never as markup. Only a string, a finite number or a
+ * boolean is written; anything else (an object, whatever its `toString`), or a lookup that
+ * throws (a getter, a revoked proxy), takes the fallback: a template never throws.
  */
 export function fill(template: string, lookup: (path: string) => unknown): string {
   return template.replace(/\{([^{}|]+)(?:\|([^{}]*))?\}/g, (_, path: string, fallback = '') => {
-    const v = lookup(path.trim())
-    return v === undefined || v === null || v === '' ? fallback : String(v)
+    let v
+    try {
+      v = lookup(path.trim())
+    } catch {
+      return fallback
+    }
+    return v === '' || !(typeof v == 'string' || typeof v == 'boolean' || (typeof v == 'number' && isFinite(v))) ? fallback : String(v)
   })
+}
+
+/** A dot path read for a template: own data only, never what objects inherit (`constructor`). */
+export const ownPath = (o: unknown, path: string): unknown => {
+  for (const k of path.split('.')) o = o && typeof o == 'object' && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined
+  return o
 }
 
 /**
@@ -52,7 +65,7 @@ export function textFor(
   params?: Record<string, string | number>,
 ): string | undefined {
   const template = lookupText(key, locale, texts)
-  return template === undefined ? undefined : fill(template, (p) => params && params[p])
+  return template === undefined ? undefined : fill(template, (p) => ownPath(params, p))
 }
 
 /** Part of the day by local hour: morning 5–11, afternoon 12–16, evening 17–22, night. */

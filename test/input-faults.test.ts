@@ -356,3 +356,46 @@ describe('hostile inline playbooks', () => {
     wm?.destroy()
   })
 })
+
+describe('templates never throw and read own data only', () => {
+  it('text(key, params) never throws: a throwing getter, a throwing toString, a revoked Proxy take the fallback', async () => {
+    const wm = make({ playbook: { texts: { en: { hi: 'Hi, {name|friend}!' } } }, locale: 'en' })
+    await wm.ready
+    const getter = Object.defineProperty({}, 'name', { get() { throw new Error('boom') }, enumerable: true })
+    const { proxy, revoke } = Proxy.revocable({ name: 'x' }, {})
+    revoke()
+    for (const params of [getter, { name: { toString() { throw new Error('boom') } } }, proxy, { name: { toString: 'dark' } }])
+      expect(wm.text('hi', params as unknown as Record<string, string>)).toBe('Hi, friend!')
+    expect(wm.text('hi', { name: 'Анна' })).toBe('Hi, Анна!')
+  })
+
+  it('a template over a value whose toString is not a function: the offer shows with the fallback, and the events tell the truth', async () => {
+    const wm = make({
+      playbook: { version: 't-1', rules: [{ id: 'r', on: ['go'], offer: { kind: 'toast', title: 'Theme: {user.prefs|default}' } }] },
+    })
+    const offers: string[] = []
+    const playbooks: unknown[] = []
+    wm.on('offer', (o) => offers.push(o.title!))
+    wm.on('playbook', (p) => playbooks.push(p))
+    await wm.ready
+    wm.identify('u-1', { prefs: { toString: 'dark' } })
+    wm.track('go')
+    await settle()
+    expect(offers).toEqual(['Theme: default'])
+    expect(wm.journey().counts.offer_shown).toBe(1)
+    expect(wm.errors).toEqual([])
+    expect(playbooks).toEqual([{ version: 't-1', from: 'inline' }]) // applied, never "rejected"
+  })
+
+  it('templates read own data only: {user.constructor} and {user.__proto__} are empty', async () => {
+    const wm = make({
+      playbook: { rules: [{ id: 'r', on: ['go'], offer: { kind: 'headless', title: '[{user.constructor}][{user.__proto__|none}][{user.toString}]' } }] },
+    })
+    const titles: string[] = []
+    wm.on('offer', (o) => titles.push(o.title!))
+    await wm.ready
+    wm.track('go')
+    await settle()
+    expect(titles).toEqual(['[][none][]'])
+  })
+})

@@ -6,7 +6,7 @@
 import { isObj } from '../is'
 import { getPath } from '../rules/condition'
 import { blocker, bucket, dayOf, decide, indexRules, type CompiledRule, type DecisionEnv } from '../rules/engine'
-import { fill } from '../texts'
+import { fill, ownPath } from '../texts'
 import type { OfferSpec, Props } from '../types'
 import { loadPlaybook } from './load'
 import { EXIT, parseFlags, usageError, type CliIO } from './shared'
@@ -74,7 +74,7 @@ function objectFlag(value: unknown, flag: string): Record<string, unknown> | und
 
 // The offer as the SDK hands it over: texts filled from the context, code and href never.
 function resolveOffer(spec: OfferSpec, context: unknown): OfferSpec {
-  const text = (t: string | undefined) => t && fill(t, (path) => getPath(context, path.split('.')))
+  const text = (t: string | undefined) => t && fill(t, (path) => ownPath(context, path))
   const offer: OfferSpec = { ...spec, title: text(spec.title), body: text(spec.body) }
   if (spec.cta) offer.cta = { ...spec.cta, label: text(spec.cta.label)! }
   return JSON.parse(JSON.stringify(offer)) // drops the texts that are absent
