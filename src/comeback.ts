@@ -21,8 +21,11 @@ export interface ComebackDeps {
 
 /** The comeback of one instance. */
 export interface Comeback {
-  /** The device held no visitor at start: ask the identity endpoint (now, or once consent is granted). */
-  stranger(): void
+  /**
+   * The device held no visitor at start: ask the identity endpoint (now, or once consent is
+   * granted). Resolves when the answer (or the failure) is in, at once if nothing is asked now.
+   */
+  stranger(): Promise<void>
   /** Consent may have been granted: ask, if a stranger is waiting for it. */
   ask(): void
   /** A logout: the new visitor is anonymous on purpose, and nobody is asked about them. */
@@ -34,10 +37,10 @@ export interface Comeback {
 export function createComeback(d: ComebackDeps): Comeback {
   let stranger = false
   let asked = false // once per page load, failure or not
-  const ask = (): void => {
-    if (!stranger || asked || !d.identity || !d.granted()) return
+  const ask = (): Promise<void> => {
+    if (!stranger || asked || !d.identity || !d.granted()) return Promise.resolve()
     asked = true
-    void askIdentity(d.identity, d.fail).then((answer) => void (answer && stranger && d.recognised(answer)))
+    return askIdentity(d.identity, d.fail).then((answer) => void (answer && stranger && d.recognised(answer)))
   }
   // Other tabs (or the next page, which took this one's journal) may have moved on meanwhile:
   // what they stored is read before the page carries on.
@@ -45,9 +48,9 @@ export function createComeback(d: ComebackDeps): Comeback {
   return {
     stranger() {
       stranger = true
-      ask()
+      return ask()
     },
-    ask,
+    ask: () => void ask(),
     forget: () => void (stranger = false),
     stop,
   }

@@ -13,6 +13,8 @@ export interface Guard {
   replay(): void
   /** Destroyed: drops what waits and refuses what comes. */
   close(): void
+  /** Starts `begin` once `ready` resolves, unless stopped or destroyed first; returns the stop. */
+  later(ready: Promise<unknown>, begin: () => () => void): () => void
   readonly loaded: boolean
   readonly destroyed: boolean
 }
@@ -44,6 +46,12 @@ export function createGuard(fail: (message: string, cause?: unknown) => void): G
     close() {
       destroyed = true
       waiting.length = 0
+    },
+    later(ready, begin) {
+      let stop: (() => void) | undefined
+      let stopped = false
+      void ready.then(() => stopped || destroyed || (stop = begin()))
+      return () => void ((stopped = true), stop && stop())
     },
     get loaded() {
       return loaded

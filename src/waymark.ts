@@ -45,6 +45,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   let stages = compileStages(DEFAULT_STAGES, compileCondition)
   let texts: Playbook['texts']
   let posting = false
+  let asking = Promise.resolve()
   let stopNavigation = (): void => {}
 
   const log = (...args: unknown[]): void => void (o.debug && console.debug('[waymark]', ...args))
@@ -57,13 +58,13 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   }
 
   const guard = createGuard(fail)
-  const { api } = guard
+  const api = guard.api
   const storage = createStorage(namespace, (e) => fail(e.message, e.cause))
   const channel = createChannel(namespace, (message) => {
-    const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[] } | null
+    const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[]; sending?: string[] } | null
     if (guard.destroyed || !m) return
     if (m.playbook) return sync.receive(m.playbook)
-    if (isArr(m.gone)) return delivery.gone(m.gone)
+    if (isArr(m.gone) || isArr(m.sending)) return delivery.heard(m)
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
     adopt(m.state)
   })
@@ -217,14 +218,14 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (restored) visit()
     else {
       sessionStart()
-      comeback.stranger()
+      asking = comeback.stranger() // delivery waits: a collect request racing it lacks the site's cookie
     }
     save()
     if (o.autoPage) {
       pageView({})
       stopNavigation = watchNavigation((previous) => api(pageView)({}, previous))
     }
-    delivery.start()
+    void asking.then(() => guard.destroyed || delivery.start())
     guard.replay()
   }
 
@@ -272,17 +273,12 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     journey: () => journeyOf(state),
     greeting: () => greetingFor(state.visits > 1, state.traits, locale, texts, Date.now()),
     order: (id) => ready.then(() => orders.get(id)),
-    watchOrder(id) {
-      let stop: (() => void) | undefined
-      let stopped = false
-      void ready.then(() => stopped || guard.destroyed || (stop = orders.watch(id)))
-      return () => void ((stopped = true), stop && stop())
-    },
+    watchOrder: (id) => guard.later(ready, () => orders.watch(id)),
     locale,
     text: (key, params) => textFor(key, locale, texts, params),
     explain: (ruleId) => offers.explain(ruleId),
     refresh: () => ready.then(() => sync.refresh()),
-    flush: () => ready.then(() => delivery.flush()),
+    flush: () => ready.then(() => asking).then(() => delivery.flush()),
     on: (type, listener) => (guard.destroyed ? () => {} : events.on(type, listener)),
     destroy() {
       if (guard.destroyed) return

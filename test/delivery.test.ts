@@ -464,6 +464,39 @@ describe('delivery when the page hides', () => {
     expect(localStorage.getItem('waymark:handed')).toBeNull()
   })
 
+  it('a tab closing while another tab sends its events leaves them to that tab: nothing is sent twice', async () => {
+    const c = fakeCollector('hang') // the other tab's request is on its way
+    const closing = await started()
+    const other = await started()
+    for (let i = 0; i < 5; i++) closing.track('mine', { i })
+    await advance(200) // written to the shared queue
+    void other.flush() // the other tab delivers the queue, this tab's events included
+    await advance(0)
+    expect(c.requests).toHaveLength(1)
+    const inFlight = new Set(c.requests[0].body.events.map((e) => e.id))
+    hide('pagehide') // this tab closes (in the test, both tabs share the window: neither carries them)
+    await flush()
+    const again = c.requests.slice(1).flatMap((r) => r.body.events.map((e) => e.id)).filter((id) => inFlight.has(id))
+    expect(again).toEqual([])
+  })
+
+  it('events a closing tab handed to the browser are not sent again, even when its localStorage note is lost (Firefox)', async () => {
+    const c = fakeCollector()
+    const closing = await started()
+    const other = await started()
+    for (let i = 0; i < 3; i++) closing.track('handed', { i })
+    await advance(200)
+    const ids = (await queued()).map((k) => k.split(',').pop())
+    // What a closing tab's page hide says on the channel, without its localStorage note.
+    const channel = new BroadcastChannel('waymark')
+    channel.postMessage({ gone: ids })
+    channel.close()
+    await flush()
+    await other.flush()
+    expect(c.names()).not.toContain('handed')
+    expect(await queued()).toEqual([]) // and they leave the queue
+  })
+
   it('where fetch has no keepalive (Firefox before 133), a beacon carries what waits as the page goes', async () => {
     const { c, before } = await five()
     const beacons: Array<{ url: string; events: unknown[] }> = []

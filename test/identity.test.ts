@@ -51,6 +51,25 @@ describe('identity restore', () => {
     expect(wm.journey().stage).toBe('buy') // the journey of this visit is kept
   })
 
+  it('delivery waits for the answer: a collect request racing it would lack the cookie the answer brings', async () => {
+    const order: string[] = []
+    let answer = (): void => {}
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      order.push(String(url).endsWith('/identity') ? 'identity' : 'collect')
+      if (String(url).endsWith('/identity')) await new Promise<void>((resolve) => (answer = resolve))
+      return new Response(String(url).endsWith('/identity') ? JSON.stringify(ANNA) : null, { status: String(url).endsWith('/identity') ? 200 : 204 })
+    }))
+    const wm = make({ identity: '/identity', collect: '/collect' })
+    await wm.ready
+    wm.track('x')
+    const flushed = wm.flush()
+    await settle()
+    expect(order).toEqual(['identity'])
+    answer()
+    await flushed
+    expect(order).toEqual(['identity', 'collect'])
+  })
+
   it('a device that kept its visitor does not ask', async () => {
     const first = make()
     await first.ready

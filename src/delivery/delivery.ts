@@ -10,7 +10,8 @@ import { backoff } from '../timeout'
 import { handOverKeys, takeHandedKeys } from './handover'
 import { createLease } from './lease'
 import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, overflow, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
-import { chunks, KEEPALIVE_BYTES, type Outcome, send } from './send'
+import { chunks, KEEPALIVE_BYTES, type Outcome, SEND_TIMEOUT_MS, send } from './send'
+import { isArr } from '../is'
 import type { Delivery, DeliveryDeps } from './types'
 
 export type { Delivery, DeliveryDeps }
@@ -42,6 +43,12 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // Ids delivered while reset() is taking the store's events: a batch in flight then.
   let goneDuringReset: Set<string> | null = null
   const sending = new Set<string>()
+  // Events another tab is sending now (until when, monotonic): this tab's page-hide requests
+  // leave them to it, else a tab closing while another delivers its events sends them twice.
+  const elsewhere = new Map<string, number>()
+  // Events other tabs said are gone: a queue read that still holds them (the deletes of a tab
+  // that closed may not have landed, nor its hand-over note arrived) drops them instead.
+  const goneElsewhere = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity // these times are monotonic (see `mono`), not wall-clock
   let fails = 0
@@ -85,11 +92,13 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     if (goneDuringReset) ids.forEach((id) => goneDuringReset!.add(id))
     keepMine(without(mine, gone))
     leaving = without(leaving, gone)
+    // Told first: a page that is closing may not live to see its deletes land, and the other
+    // tabs then leave those events out of what they read from the queue.
+    d.post({ gone: ids })
     if (persisted()) {
       keys.forEach((k) => storage.set(k, undefined))
       await storage.flush()
     }
-    d.post({ gone: ids })
   }
 
   const handOver = (keys: QueueKey[]): void => handOverKeys(d.namespace, keys)
@@ -105,6 +114,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // Sends entries, marked as in flight meanwhile so that no other send takes them.
   const sendOff = async (list: Entry[], keepalive?: boolean | 'hide'): Promise<Outcome> => {
     list.forEach((e) => sending.add(e.id))
+    if (persisted()) d.post({ sending: list.map((e) => e.id) })
     const out = await send(collect!, list, keepalive)
     list.forEach((e) => sending.delete(e.id))
     return out
@@ -141,7 +151,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (!q) return 'sent' // storage just failed: go round again, from memory
       await remove(q.dropped)
       dropped(q.dropped.length)
-      batch = q.batch
+      const stale = q.batch.filter((e) => goneElsewhere.has(e.id))
+      if (stale.length) await removeAll(stale)
+      batch = without(q.batch, goneElsewhere)
     } else batch = batchOf(mine)
     batch = without(batch, sending).slice(0, maxBatch)
     const n = batch.length
@@ -207,13 +219,16 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const onHide = (e: Event): void => {
     // Listened to only after start(), so there is a collector.
     if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !granted() || !online()) return
-    for (const chunk of chunks(without(mine, sending)))
+    const now = mono()
+    for (const chunk of chunks(mine.filter((e) => !sending.has(e.id) && !(elsewhere.get(e.id)! > now))))
       void carry(chunk, 'hide').then(([out, counted]) => void (out.ok && !counted && removeAll(chunk)))
     if (e.type == 'pagehide' && handed.size) {
       const keys = [...handed].flat().map((x) => x.key)
       handed.clear()
-      if (persisted()) handOver(keys)
+      // The other tabs are told first: in a Firefox tab being closed, the page's script can
+      // stop at its first localStorage access (seen in about half the closes).
       void remove(keys)
+      if (persisted()) handOver(keys)
     }
   }
 
@@ -285,8 +300,18 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         schedule(0)
       })
     },
-    gone(ids) {
-      keepMine(without(mine, new Set(ids)))
+    heard({ gone, sending: other }) {
+      const until = mono() + SEND_TIMEOUT_MS + 1000
+      for (const [id, t] of elsewhere) if (t < mono()) elsewhere.delete(id)
+      if (isArr(other)) other.forEach((id) => elsewhere.set(id, until))
+      if (!isArr(gone)) return
+      for (const id of gone) elsewhere.delete(id), goneElsewhere.add(id)
+      // The newest ids are kept: twice the queue's bound.
+      for (const id of goneElsewhere) {
+        if (goneElsewhere.size <= 2 * MAX_EVENTS) break
+        goneElsewhere.delete(id)
+      }
+      keepMine(without(mine, new Set(gone)))
     },
     start() {
       if (!collect || started) return

@@ -6,14 +6,20 @@ import type { Storage } from '../storage'
 import type { ConsentState, WaymarkEvent } from '../types'
 import type { Collector } from './send'
 
+/** What one tab's delivery tells the others. */
+export interface DeliveryNews {
+  gone?: string[]
+  sending?: string[]
+}
+
 /** What delivery needs from the instance. */
 export interface DeliveryDeps {
   collect: Collector | undefined
   storage: Storage
   namespace: string
   consent(): ConsentState
-  /** Tells the namespace's other tabs which events are gone (delivered or dropped). */
-  post(message: { gone: string[] }): void
+  /** Tells the namespace's other tabs which events are gone (delivered or dropped), or being sent. */
+  post(message: DeliveryNews): void
   fail(message: string): void
   log(...args: unknown[]): void
 }
@@ -26,8 +32,8 @@ export interface Delivery {
   flush(): Promise<void>
   /** Follows a consent change: `granted` stores and sends what waited in memory. */
   consent(state: ConsentState): void
-  /** Forgets events another tab delivered or dropped. */
-  gone(ids: string[]): void
+  /** Hears another tab: events it delivered or dropped are forgotten; those it is sending are not carried at page hide. */
+  heard(news: DeliveryNews): void
   /** Logout: the previous visitor's events leave the device's store and are sent from memory. */
   reset(): void
   /** Starts sending (what earlier visits left, too). */
