@@ -85,7 +85,7 @@ const VALID: Array<[name: string, doc: unknown]> = [
   ['an empty playbook', {}],
   ['every key, kind and placement', EVERY_KEY],
   ['every operator', EVERY_OPERATOR],
-  ['relative and protocol-relative links', { rules: ['/a', 'a/b:c', '//cdn.example/x', '?q=1', '#top', ''].map((href, i) => rule({ id: `r${i}`, offer: { kind: 'toast', cta: { label: 'l', href } } })) }],
+  ['relative links', { rules: ['/a', 'a/b:c', '../up', '?q=1', '#top', ''].map((href, i) => rule({ id: `r${i}`, offer: { kind: 'toast', cta: { label: 'l', href } } })) }],
 ]
 
 describe('valid playbooks pass the schema and the validator', () => {
@@ -141,8 +141,12 @@ const INVALID: Array<[name: string, doc: unknown, path: string, schema: boolean]
   ['an obfuscated javascript: link', withHref(' \tJaVa\tScRiPt:alert(1)'), 'rules[0].offer.cta.href', true],
   ['a data: link', withHref('data:text/html,x'), 'rules[0].offer.cta.href', true],
   ['an href that is not a string', withHref(5), 'rules[0].offer.cta.href', true],
-  // a pattern checks the scheme, not that the rest of the URL parses
-  ['an http link without a host', withHref('http://'), 'rules[0].offer.cta.href', false],
+  ['an http link without a host', withHref('http://'), 'rules[0].offer.cta.href', true],
+  // a pattern checks how the URL starts, not that the rest of it parses
+  ['an https link with a broken host', withHref('https://[::1'), 'rules[0].offer.cta.href', false],
+  ['a protocol-relative link (off-site)', withHref('//evil.example/x'), 'rules[0].offer.cta.href', true],
+  ['a backslash link browsers read as protocol-relative', withHref('/\\evil.example/x'), 'rules[0].offer.cta.href', true],
+  ['a scheme with no slashes (another host on an http page)', withHref('https:evil.example'), 'rules[0].offer.cta.href', true],
   ['a condition that is an array', withIf([]), 'rules[0].if', true],
   ['an unknown operator', withIf({ 'event.total': { $gtt: 5 } }), 'rules[0].if.event.total', true],
   ['an unknown operator deep inside $or', withIf({ $or: [{ a: { $nope: 1 } }] }), 'rules[0].if.$or[0].a', true],

@@ -205,6 +205,16 @@ describe('validatePlaybook: offer links', () => {
     'blob:https://shop.example/0b6c',
     'http://',
     'https://[::1',
+    // Off-site, though they look relative (issue 14).
+    '//evil.example/x',
+    '/\\evil.example/x',
+    '\\\\evil.example/x',
+    '\\/evil.example/x',
+    ' //evil.example/x',
+    '/\t/evil.example/x',
+    'https:evil.example',
+    'HTTP:/evil.example',
+    'https:\\\\evil.example',
   ])('rejects %j', (href) => {
     expect(errorsOf(withHref(href))).toEqual([`rules[0].offer.cta.href: must be an http(s) or relative URL, got ${JSON.stringify(href)}`])
   })
@@ -213,8 +223,8 @@ describe('validatePlaybook: offer links', () => {
     '/catalog',
     'catalog?x=1',
     'https://shop.example/x',
-    '//cdn.example/x',
     'HTTP://shop.example/x',
+    'https://cdn.example/x',
     '#reviews',
     '?page=2',
     '../up',

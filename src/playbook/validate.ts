@@ -91,14 +91,20 @@ export function validatePlaybook(doc: unknown): ValidationResult {
       ? 'must be a condition object'
       : void conditionErrors(v, p).map((m) => errors.push(m))
 
-  // Resolved against a dummy base so relative URLs pass; the URL parser undoes the usual
-  // obfuscations (leading spaces, tabs or newlines inside the scheme, mixed case).
+  // An http(s) URL written out (`https://host/…`), or a relative one that stays on the site
+  // (`/x`, `x`, `../x`, `?q`, `#h`). Not relative, though they look it: `//host/x` and its
+  // backslash forms (`/\host`, `\\host`: browsers read them as `//host`), and `https:host`
+  // (another host on an http page). Read as the URL parser reads it: leading spaces and
+  // controls dropped, tabs and newlines removed, scheme case ignored.
   const href: Check = (v) => {
+    if (str(v)) return str(v)
+    const t = (v as string).replace(/^[\0- ]+|[\t\n\r]/g, '')
     let scheme
     try {
-      scheme = new URL(v, 'https://x.invalid/').protocol
+      scheme = new URL(t, 'https://x.invalid/').protocol
     } catch {}
-    return str(v) || (!/^https?:$/.test(scheme!) && 'must be an http(s) or relative URL, got ' + q(v))
+    const ok = /^[a-z][a-z\d+.-]*:/i.test(t) ? /^https?:\/\/[^/\\]/i.test(t) && /^https?:$/.test(scheme!) : scheme && !/^[/\\]{2}/.test(t)
+    return !ok && 'must be an http(s) or relative URL, got ' + q(v)
   }
 
   const offer = obj(
