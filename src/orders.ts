@@ -145,9 +145,11 @@ export function createOrders(d: OrdersDeps): Orders {
   })
 
   // An id the page passed in: a bad one is reported, and never reaches storage or a URL.
+  // `.` and `..` are refused too: in a URL template they would be path steps (`/orders/../x`),
+  // which no encoding prevents (URL parsers read `%2e%2e` as `..` as well).
   const badId = (id: unknown, method: string): OrderError | undefined => {
-    if (isName(id)) return
-    const e = orderError(`${method}: id must be a string of 1 to 200 characters, got ${describe(id)}`)
+    if (isName(id) && id != '.' && id != '..') return
+    const e = orderError(`${method}: id must be a string of 1 to 200 characters, not "." or "..", got ${describe(id)}`)
     tell(e)
     return e
   }

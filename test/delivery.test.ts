@@ -157,6 +157,16 @@ describe('delivery to a URL', () => {
     expect(c.requests.map((r) => [r.status, r.body.events.length])).toEqual([[413, 10], [200, 5], [200, 5]])
   })
 
+  it('a transient 413 does not shrink batches for the rest of the page: they grow back as deliveries succeed', async () => {
+    const c = fakeCollector(413)
+    const wm = await started()
+    for (let i = 0; i < 9; i++) wm.track('x')
+    await wm.flush()
+    for (let i = 0; i < 20; i++) wm.track('y')
+    await wm.flush()
+    expect(c.requests.slice(3).map((r) => [r.status, r.body.events.length])).toEqual([[200, 20]])
+  })
+
   it('backs off exponentially with jitter, capped at 5 minutes', async () => {
     vi.stubGlobal('indexedDB', undefined) // a queue in memory: no IndexedDB work between attempts to blur the times
     const random = vi.spyOn(Math, 'random').mockReturnValue(0) // the shortest waits: half of each step

@@ -87,6 +87,15 @@ describe('order(id)', () => {
     expect(wm.errors).toHaveLength(2)
   })
 
+  it('an id cannot step out of its path segment: "." and ".." are refused, other ids are encoded whole', async () => {
+    const api = fakeOrders({ 'a/../b': 'paid' })
+    const { wm } = await started({ orders: '/api/v1/orders/{id}/status' })
+    for (const id of ['..', '.']) await expect(wm.order(id)).rejects.toThrow(`order: id must be a string of 1 to 200 characters, not "." or "..", got "${id}"`)
+    expect(api.requests).toEqual([])
+    await wm.order('a/../b').catch(() => {})
+    expect(api.requests).toEqual(['/api/v1/orders/a%2F..%2Fb/status'])
+  })
+
   it('gives up on a source that does not answer within 10 s', async () => {
     const api = fakeOrders({ 'A-1': 'paid' })
     api.hang = true

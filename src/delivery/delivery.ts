@@ -54,7 +54,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   let fails = 0
   let retryAt = 0 // backoff
   let notBefore = 0 // the collector's Retry-After
-  let maxBatch = Infinity // halved by a 413
+  let maxBatch = Infinity // halved by a 413, doubled back by each delivery
   let started = false
   let stopped = false
   let draining: Promise<Result> = Promise.resolve('empty')
@@ -167,6 +167,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     if (counted) return 'sent' // pagehide settled it already
     if (out.ok) {
       fails = 0
+      // A 413 may have been one oversized batch, or a proxy's bad minute: grow back.
+      maxBatch = maxBatch * 2 > MAX_EVENTS ? Infinity : maxBatch * 2
       d.log('delivered', n, 'events')
       await removeAll(batch)
       return 'sent'
