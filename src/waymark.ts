@@ -68,6 +68,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (CONSENT.includes(m.consent!)) return setConsent(m.consent!, false)
     adopt(m.state)
   })
+  if (consent === 'denied') channel.post({ consent }) // a page that starts denied tells the open tabs too
   const readState = (): Promise<unknown> => storage.load([STATE_KEY]).then(([raw]) => raw)
   // A newer state another tab wrote (and stored) already: adopting is enough.
   const adopt = (raw: unknown): void => {

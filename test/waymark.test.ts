@@ -266,6 +266,17 @@ describe('tabs and namespaces', () => {
     expect(await stored()).toEqual({})
   })
 
+  it('a page that starts with consent denied tells the tabs already open (issue 14, item 7)', async () => {
+    const open = make()
+    await open.ready
+    const denied = make({ consent: 'denied' })
+    await denied.ready
+    await settle()
+    open.track('cart_viewed')
+    await settle()
+    expect(await stored()).toEqual({})
+  })
+
   it('never shares state between namespaces', async () => {
     const shop = make({ namespace: 'shop' })
     const blog = make({ namespace: 'blog' })
