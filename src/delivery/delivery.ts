@@ -10,8 +10,8 @@ import { backoff } from '../timeout'
 import { handOverKeys, takeHandedKeys } from './handover'
 import { createLease } from './lease'
 import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, overflow, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
-import { chunks, KEEPALIVE_BYTES, type Outcome, SEND_TIMEOUT_MS, send } from './send'
-import { isArr } from '../is'
+import { createNews } from './news'
+import { chunks, KEEPALIVE_BYTES, type Outcome, send } from './send'
 import type { Delivery, DeliveryDeps } from './types'
 
 export type { Delivery, DeliveryDeps }
@@ -43,12 +43,6 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   // Ids delivered while reset() is taking the store's events: a batch in flight then.
   let goneDuringReset: Set<string> | null = null
   const sending = new Set<string>()
-  // Events another tab is sending now (until when, monotonic): this tab's page-hide requests
-  // leave them to it, else a tab closing while another delivers its events sends them twice.
-  const elsewhere = new Map<string, number>()
-  // Events other tabs said are gone: a queue read that still holds them (the deletes of a tab
-  // that closed may not have landed, nor its hand-over note arrived) drops them instead.
-  const goneElsewhere = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity // these times are monotonic (see `mono`), not wall-clock
   let fails = 0
@@ -61,6 +55,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const granted = (): boolean => d.consent() == 'granted'
   const persisted = (): boolean => granted() && storage.usable
   const lease = createLease(storage, 'deliver-lease')
+  const news = createNews(() => mono())
   const online = (): boolean => typeof navigator != 'object' || navigator.onLine !== false
   const without = (list: Entry[], ids: Set<string>): Entry[] => list.filter((e) => !ids.has(e.id))
 
@@ -151,9 +146,10 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (!q) return 'sent' // storage just failed: go round again, from memory
       await remove(q.dropped)
       dropped(q.dropped.length)
-      const stale = q.batch.filter((e) => goneElsewhere.has(e.id))
+      // Events other tabs said are gone, though the store still holds them, go.
+      const stale = q.batch.filter((e) => news.gone.has(e.id))
       if (stale.length) await removeAll(stale)
-      batch = without(q.batch, goneElsewhere)
+      batch = without(q.batch, news.gone)
     } else batch = batchOf(mine)
     batch = without(batch, sending).slice(0, maxBatch)
     const n = batch.length
@@ -221,8 +217,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const onHide = (e: Event): void => {
     // Listened to only after start(), so there is a collector.
     if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !granted() || !online()) return
-    const now = mono()
-    for (const chunk of chunks(mine.filter((e) => !sending.has(e.id) && !(elsewhere.get(e.id)! > now))))
+    // What another tab is sending now is left to it: else a tab closing while another delivers
+    // its events would send them twice.
+    for (const chunk of chunks(mine.filter((e) => !sending.has(e.id) && !news.sendingElsewhere(e.id))))
       void carry(chunk, 'hide').then(([out, counted]) => void (out.ok && !counted && removeAll(chunk)))
     if (e.type == 'pagehide' && handed.size) {
       const keys = [...handed].flat().map((x) => x.key)
@@ -302,18 +299,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         schedule(0)
       })
     },
-    heard({ gone, sending: other }) {
-      const until = mono() + SEND_TIMEOUT_MS + 1000
-      for (const [id, t] of elsewhere) if (t < mono()) elsewhere.delete(id)
-      if (isArr(other)) other.forEach((id) => elsewhere.set(id, until))
-      if (!isArr(gone)) return
-      for (const id of gone) elsewhere.delete(id), goneElsewhere.add(id)
-      // The newest ids are kept: twice the queue's bound.
-      for (const id of goneElsewhere) {
-        if (goneElsewhere.size <= 2 * MAX_EVENTS) break
-        goneElsewhere.delete(id)
-      }
-      keepMine(without(mine, new Set(gone)))
+    heard(message) {
+      const gone = news.hear(message)
+      if (gone) keepMine(without(mine, new Set(gone)))
     },
     start() {
       if (!collect || started) return
