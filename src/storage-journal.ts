@@ -17,10 +17,20 @@ export type Write = [IDBValidKey, unknown?]
 
 const keyOf = (namespace: string): string => `${namespace}:frozen`
 
-const read = (namespace: string): Record<string, { at: number; w: Write[] }> => {
+type Journals = Record<string, { at: number; w: Write[] }>
+
+const parse = (text: string | null): Journals => {
   try {
-    const all = JSON.parse(localStorage.getItem(keyOf(namespace)) || '{}')
-    return isObj(all) ? (all as Record<string, { at: number; w: Write[] }>) : {}
+    const all = JSON.parse(text || '{}')
+    return isObj(all) ? (all as Journals) : {}
+  } catch {
+    return {}
+  }
+}
+
+const read = (namespace: string): Journals => {
+  try {
+    return parse(localStorage.getItem(keyOf(namespace)))
   } catch {
     return {}
   }
@@ -56,8 +66,10 @@ export function dropJournal(namespace: string, page: string): boolean {
 export function takeJournals(namespace: string): Write[] {
   let all
   try {
-    if (!localStorage.getItem(keyOf(namespace))) return []
-    all = read(namespace)
+    // One read at every start: most find nothing.
+    const text = localStorage.getItem(keyOf(namespace))
+    if (!text) return []
+    all = parse(text)
     localStorage.removeItem(keyOf(namespace))
   } catch {
     return []
