@@ -3,6 +3,8 @@ import { onPageCache } from './page-cache'
 /** A cross-tab message channel; a no-op where `BroadcastChannel` is missing. */
 export interface Channel {
   post(message: unknown): void
+  /** Posts what `make` returns a microtask later (nothing if falsy): one post per burst of changes. */
+  soon(make: () => unknown): void
   close(): void
 }
 
@@ -14,6 +16,7 @@ export interface Channel {
  */
 export function createChannel(name: string, onMessage: (message: unknown) => void): Channel {
   let bc: BroadcastChannel | undefined
+  let due = false
   const open = (): void => {
     try {
       bc = new BroadcastChannel(name)
@@ -37,13 +40,23 @@ export function createChannel(name: string, onMessage: (message: unknown) => voi
     if (win) removeEventListener('pagehide', hide)
     stopShow()
   }
+  const post = (message: unknown): void => {
+    try {
+      bc?.postMessage(message)
+    } catch {
+      // Closed channel or uncloneable data: the next change posts a fresh snapshot.
+    }
+  }
   return {
-    post(message) {
-      try {
-        bc?.postMessage(message)
-      } catch {
-        // Closed channel or uncloneable data: the next change posts a fresh snapshot.
-      }
+    post,
+    soon(make) {
+      if (due) return
+      due = true
+      queueMicrotask(() => {
+        due = false
+        const message = make()
+        if (message) post(message)
+      })
     },
     close: () => (stop(), shut()),
   }

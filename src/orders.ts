@@ -37,7 +37,10 @@ export interface OrdersDeps {
 export interface Orders {
   get(id: string): Promise<Order>
   watch(id: string): () => void
-  /** Forgets every order, in memory and on the device (logout, consent denied). */
+  /**
+   * Forgets every order, in memory and on the device (logout, consent denied): watches end,
+   * and answers still on their way are dropped.
+   */
   forget(): void
   stop(): void
 }
@@ -61,9 +64,17 @@ export function createOrders(d: OrdersDeps): Orders {
   const known = new Map<string, Order>()
   const inflight = new Map<string, Promise<Order>>()
   // `seen`: the status this watch last saw, so its cadence follows its own polls only.
-  const watched = new Map<string, { count: number; delay: number; due: number; seen?: string; timer?: ReturnType<typeof setTimeout> }>()
+  const watched = new Map<string, { count: number; delay: number; due: number; run: number; seen?: string; timer?: ReturnType<typeof setTimeout> }>()
   const fetchedAt = new Map<string, number>()
   let stopped = false
+  // Bumped by forget() (logout): what was asked before belongs to the previous user.
+  let gen = 0
+  const quiet = new WeakSet<object>()
+  const gone = (id: string): OrderError => {
+    const e = failed(id, ': forgotten by reset()')
+    quiet.add(e)
+    return e
+  }
 
   const fetchOrder = async (id: string): Promise<Order> => {
     const { source } = d
@@ -100,13 +111,15 @@ export function createOrders(d: OrdersDeps): Orders {
     return order
   }
 
-  // One request per order at a time, whoever asks.
+  // One request per order at a time, whoever asks. An answer that arrives after a logout
+  // (`forget`) belonged to the previous user: it is neither kept, stored nor announced.
   const refresh = (id: string): Promise<Order> => {
     let p = inflight.get(id)
     if (!p) {
-      p = fetchOrder(id).then((o) => (stopped ? o : accept(o)))
+      const g = gen
+      p = fetchOrder(id).then((o) => (g != gen ? Promise.reject(gone(id)) : stopped ? o : accept(o)))
       inflight.set(id, p)
-      const done = (): void => void inflight.delete(id)
+      const done = (): void => void (inflight.get(id) === p && inflight.delete(id))
       p.then(done, done)
     }
     return p
@@ -114,25 +127,27 @@ export function createOrders(d: OrdersDeps): Orders {
 
   const tell = (e: Error): void => d.fail(String(e.message).replace(/^waymark: /, ''))
   const report = (e: unknown): void => {
-    if ((e as OrderError).status != 404 && !stopped) tell(e as Error)
+    if ((e as OrderError).status != 404 && !stopped && !quiet.has(e as object)) tell(e as Error)
   }
 
-  const poll = (id: string): void => {
+  // `asked`: an order() call revalidates now, whatever the schedule, and the schedule
+  // restarts from that request.
+  const poll = (id: string, asked?: boolean): void => {
     const w = watched.get(id)
     if (!w || stopped) return
     clearTimeout(w.timer)
-    if (hidden()) return // becoming visible polls again
     const last = known.get(id)
-    if (last && FINAL.includes(last.status)) return // nothing changes any more
+    if (!asked && (hidden() || (last && FINAL.includes(last.status)))) return // becoming visible polls again; a final status changes no more
     // A copy fetched a moment ago (the widget's own order() as it appeared) is not fetched
     // again. Whether the status changed is judged against this watch's last poll, not against
     // whatever another request brought in meanwhile: else the first poll after such a request
     // saw "no change" and doubled the interval (WebKit, where that request often finished first).
     const before = w.seen
-    const fresh = last && Date.now() - fetchedAt.get(id)! < FRESH_MS
-    ;(fresh ? Promise.resolve(last) : refresh(id)).then((o) => ((w.seen = o.status), o.status != before), report).then((changed) => {
+    const fresh = !asked && last && Date.now() - fetchedAt.get(id)! < FRESH_MS
+    const run = ++w.run // only the latest poll schedules the next: one timer per watch
+    ;(fresh ? Promise.resolve(last!) : refresh(id)).then((o) => ((w.seen = o.status), o.status != before), report).then((changed) => {
+      if (watched.get(id) !== w || w.run != run) return
       w.delay = changed ? POLL_MS : Math.min(w.delay * 2, MAX_POLL_MS) // a failure backs off too
-      if (watched.get(id) !== w) return
       // ±10 % so that many visitors' widgets do not poll in step.
       const wait = Math.round(w.delay * (0.9 + Math.random() / 5))
       w.due = Date.now() + wait
@@ -158,16 +173,21 @@ export function createOrders(d: OrdersDeps): Orders {
     async get(id) {
       const bad = badId(id, 'order')
       if (bad) throw bad
+      const g = gen
       const copy = known.get(id) || (await stored(id))
+      if (g != gen) throw gone(id) // logged out while reading the device's copy
       if (!copy) return refresh(id).catch((e) => Promise.reject((report(e), e)))
       if (!known.has(id)) known.set(id, copy)
-      if (!FINAL.includes(copy.status) && !watched.has(id)) refresh(id).catch(report) // cached first, then fresh
+      // Cached first, then fresh: every call asks (one request per order in flight); a
+      // watched order's polls then count from this request.
+      if (watched.has(id)) poll(id, true)
+      else refresh(id).catch(report)
       return copy
     },
     watch(id) {
       if (badId(id, 'watchOrder')) return () => {}
       let w = watched.get(id)
-      if (!w) watched.set(id, (w = { count: 0, delay: POLL_MS, due: 0 }))
+      if (!w) watched.set(id, (w = { count: 0, delay: POLL_MS, due: 0, run: 0 }))
       if (!w.count++) {
         // The copy may be fresh from get(); poll once that has had its go.
         void (known.has(id) ? Promise.resolve() : stored(id).then((o) => o && !known.has(id) && known.set(id, o))).then(() => poll(id))
@@ -176,12 +196,16 @@ export function createOrders(d: OrdersDeps): Orders {
       return () => {
         if (done) return
         done = true
-        if (--w!.count) return
+        if (--w!.count || watched.get(id) !== w) return // forget() ended it already
         clearTimeout(w!.timer)
         watched.delete(id)
       }
     },
     forget() {
+      gen++
+      for (const w of watched.values()) clearTimeout(w.timer)
+      watched.clear()
+      inflight.clear()
       known.clear()
       fetchedAt.clear()
       void d.storage.tx('readwrite', (os) => os.delete(IDBKeyRange.bound(['order'], ['order', []])))

@@ -3,6 +3,7 @@ import { uuid } from './ids'
 import { isObj } from './is'
 import { onPageCache } from './page-cache'
 import { dropJournal, saveJournal, takeJournals } from './storage-journal'
+import { newer, type Clock } from './visitor'
 
 /** How long a storage operation may take before we stop waiting and carry on in memory. */
 export const STORAGE_TIMEOUT_MS = 1500
@@ -193,8 +194,8 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
   }
 
   // What pages left in the cache owed the database, written before this page's first read. A
-  // state carrying a logical clock (`rev`) only replaces an older one: another tab may have
-  // moved on since that page was cached.
+  // state carrying a logical clock (`rev`, `epoch`) only replaces an older one: another tab may
+  // have moved on since that page was cached (or logged out).
   const replay = (): Promise<void> => {
     if (replayed) return chain
     replayed = true
@@ -207,7 +208,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
           if (!isObj(v) || typeof v.rev != 'number') put(os, w as [IDBValidKey, unknown])
           else {
             const req = os.get(w[0])
-            req.onsuccess = () => void (isObj(req.result) && (req.result.rev as number) > (v.rev as number) || put(os, w as [IDBValidKey, unknown]))
+            req.onsuccess = () => void (isObj(req.result) && newer(req.result as Clock, v as Clock) || put(os, w as [IDBValidKey, unknown]))
           }
         }
         return promisifyRequest(os.transaction)

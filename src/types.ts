@@ -78,6 +78,8 @@ export interface Rule {
 export interface Playbook {
   $schema?: string
   version?: string
+  /** ISO 8601 date (`waymark sign --expires` writes it): devices refuse the playbook after it. */
+  expires?: string
   stages?: Stage[]
   rules?: Rule[]
   /** Texts per locale, e.g. `{ ru: { 'greeting.returning': 'С возвращением, {name}!' } }`. */
@@ -242,6 +244,10 @@ export interface WaymarkEventMap {
   /** A new playbook was put in force: its `version`, and whether it came `inline`, from the
    *  device's `cache`, from the `network`, or from another `tab` that fetched it. */
   playbook: { version: string | null; from: 'inline' | 'cache' | 'network' | 'tab' }
+  /** Who the visitor is changed, and why: `identify`, `restored` (identity restore), `tab`
+   *  (another tab's change) or `reset` (a logout here or in another tab: take down what was
+   *  shown for the previous user). */
+  profile: { profile: Profile; reason: 'identify' | 'reset' | 'restored' | 'tab' }
 }
 
 /** Why a rule would or would not fire now. */

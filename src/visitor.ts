@@ -19,10 +19,24 @@ export interface VisitorState extends Omit<Profile, 'returning'> {
   impressions: Impressions
   /** Logical clock of the last change: across tabs, the newer state wins. */
   rev: number
+  /**
+   * Logouts so far on this device. A state from before a logout never wins over one after
+   * it, whatever the clocks say (`rev` is taken from the clock, which can be set back).
+   */
+  epoch: number
 }
 
-/** A first-time visitor, at the start of their first visit. */
-export function freshVisitor(now: number): VisitorState {
+/** What orders two copies of the visitor state (a stored one may lack `epoch`). */
+export type Clock = { epoch?: unknown; rev: number }
+
+/** Whether state `a` replaces `b` across tabs: a later logout first, then the later change. */
+export function newer(a: Clock, b: Clock): boolean {
+  const d = (Number(a.epoch) || 0) - (Number(b.epoch) || 0)
+  return d > 0 || (d == 0 && a.rev > b.rev)
+}
+
+/** A first-time visitor, at the start of their first visit (`epoch`: logouts before it). */
+export function freshVisitor(now: number, epoch = 0): VisitorState {
   return {
     anonymousId: uuid(),
     userId: null,
@@ -36,6 +50,7 @@ export function freshVisitor(now: number): VisitorState {
     journey: emptyJourney(),
     impressions: {},
     rev: now,
+    epoch,
   }
 }
 
@@ -123,6 +138,7 @@ export function restore(raw: unknown): VisitorState | null {
   )
   return {
     ...s,
+    epoch: isNum(raw.epoch) ? (raw.epoch as number) : 0, // states from before epochs: none yet
     traits: { ...s.traits },
     journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } },
     impressions: Object.fromEntries(impressions) as Impressions,

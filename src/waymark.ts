@@ -21,7 +21,7 @@ import { createOrders } from './orders'
 import { mergeImpressions } from './rules/engine'
 import { greetingFor, textFor } from './texts'
 import type { ConsentState, EventType, Identity, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
-import { changed, freshVisitor, journeyOf, persistable, profileOf, restore, touch } from './visitor'
+import { changed, freshVisitor, journeyOf, newer, persistable, profileOf, restore, touch } from './visitor'
 
 const STATE_KEY = 'visitor'
 const PLAYBOOK_KEY = 'playbook'
@@ -44,7 +44,6 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   let state = freshVisitor(Date.now())
   let stages = compileStages(DEFAULT_STAGES, compileCondition)
   let texts: Playbook['texts']
-  let posting = false
   let asking = Promise.resolve()
   let stopNavigation = (): void => {}
 
@@ -70,10 +69,19 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   })
   if (consent === 'denied') channel.post({ consent }) // a page that starts denied tells the open tabs too
   const readState = (): Promise<unknown> => storage.load([STATE_KEY]).then(([raw]) => raw)
-  // A newer state another tab wrote (and stored) already: adopting is enough.
+  const who = (s: typeof state): string => JSON.stringify([s.anonymousId, s.userId, s.traits])
+  const profileChanged = (reason: WaymarkEventMap['profile']['reason']): void => void events.emit('profile', { profile: profileOf(state), reason })
+  // A logout, here or in another tab: nothing asked or shown for the previous user stays.
+  const loggedOut = (): void => void (comeback.forget(), offers.reset(), orders.forget(), profileChanged('reset'))
+  // A newer state another tab wrote (and stored) already: adopting is enough, except after a
+  // logout there, which this tab writes too, over whatever it had queued for the old user.
   const adopt = (raw: unknown): void => {
     const next = guard.loaded && granted() ? restore(raw) : null
-    if (next && next.rev > state.rev) state = next
+    if (!next || !newer(next, state)) return
+    const before = state
+    state = next
+    if (next.epoch > before.epoch) storage.set(STATE_KEY, persistable(state, o.storeTraits)), loggedOut()
+    else if (who(before) != who(next)) profileChanged('tab')
   }
 
   // One coalesced write and one cross-tab post per burst of changes, only with consent.
@@ -81,13 +89,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     changed(state)
     if (!granted()) return
     storage.set(STATE_KEY, persistable(state, o.storeTraits))
-    if (!posting) {
-      posting = true
-      queueMicrotask(() => {
-        posting = false
-        if (!guard.destroyed && granted()) channel.post({ state })
-      })
-    }
+    channel.soon(() => !guard.destroyed && granted() && { state })
   }
 
   const delivery = createDelivery({
@@ -125,7 +127,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       anonymousId: state.anonymousId, userId: state.userId, sessionId: state.sessionId, stage: state.journey.stage,
     }
     log(type, name, event)
-    delivery.push(event)
+    // Traits outside `storeTraits` never reach the device: such an identify goes from memory.
+    delivery.push(event, name === 'identify' && Object.keys(props).some((k) => !o.storeTraits.includes(k)))
     events.emit('event', event)
     if (type !== 'offer') offers.run(trigger, props, now)
     if (entered) {
@@ -153,10 +156,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       storage,
       usable: granted,
       read: readState,
-      take: (stored) => {
-        const other = restore(stored)
-        if (other) mergeImpressions(state.impressions, other.impressions)
-      },
+      take: (stored) => mergeImpressions(state.impressions, restore(stored)?.impressions || {}),
       save,
       guard: (fn) => api(fn)(),
     }),
@@ -207,7 +207,10 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     identity: o.identity, granted, fail,
     read: readState,
     resumed: (raw) => api(() => (adopt(raw), o.autoPage ? pageView({}) : visit()))(),
-    recognised: api((answer: Identity) => record('identify', 'identity_restored', { previousId: adoptIdentity(state, answer) })),
+    recognised: api((answer: Identity) => {
+      record('identify', 'identity_restored', { previousId: adoptIdentity(state, answer) })
+      profileChanged('restored')
+    }),
   })
 
   const start = (raw: unknown): void => {
@@ -256,12 +259,11 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       if (id !== null) state.userId = id
       Object.assign(state.traits, t)
       record('identify', 'identify', t)
+      profileChanged('identify')
     }),
     reset: api(() => {
-      state = freshVisitor(Date.now())
-      comeback.forget()
-      offers.reset()
-      orders.forget()
+      state = freshVisitor(Date.now(), state.epoch + 1)
+      loggedOut() // before the new visit's first event, whose offers are the new visitor's
       delivery.reset()
       sessionStart({ reset: true })
     }),

@@ -593,3 +593,45 @@ describe('utf8Bytes', () => {
     expect(utf8Bytes(s)).toBe(new TextEncoder().encode(s).length)
   })
 })
+
+describe('traits outside storeTraits never reach the device (issue 14, item 4)', () => {
+  const traits = { firstName: 'Анна', email: 'anna@example.com', phone: '+7 900 000-00-00' }
+  const onDevice = async () => JSON.stringify(await stored()) + JSON.stringify({ ...localStorage })
+
+  it('an identify event with such traits is queued in memory only, and still delivered whole', async () => {
+    const c = fakeCollector(...Array(5).fill('network'))
+    const wm = await started()
+    wm.identify('u-42', traits)
+    wm.track('cart_viewed')
+    await advance(20_000) // offline for a while (5 failures): the other events wait in IndexedDB
+    expect(await queued()).not.toHaveLength(0)
+    const device = await onDevice()
+    expect(device).toContain('Анна') // a storeTraits trait may be stored
+    expect(device).not.toContain('anna@example.com')
+    expect(device).not.toContain('+7 900')
+    await advance(60_000)
+    const identify = c.requests.filter((r) => r.status === 200).flatMap((r) => r.body.events).find((e) => e.name === 'identify')
+    expect(identify).toMatchObject({ userId: 'u-42', props: traits })
+    expect(new Set(c.delivered()).size).toBe(c.delivered().length)
+  })
+
+  it('also when consent is granted after the identify', async () => {
+    const c = fakeCollector(...Array(5).fill('network'))
+    const wm = await started({ consent: 'pending' })
+    wm.identify('u-42', traits)
+    wm.consent('granted')
+    await advance(10_000)
+    expect(await queued()).not.toHaveLength(0)
+    expect(await onDevice()).not.toContain('anna@example.com')
+    await advance(60_000)
+    expect(c.names()).toContain('identify')
+  })
+
+  it('an identify with only storeTraits traits is stored as before (it survives the page)', async () => {
+    fakeCollector('network')
+    const wm = await started()
+    wm.identify('u-42', { firstName: 'Анна' })
+    await advance(2000)
+    expect(Object.values(await stored()).some((v) => typeof v === 'string' && v.includes('"identify"'))).toBe(true)
+  })
+})

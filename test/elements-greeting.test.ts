@@ -28,16 +28,19 @@ describe('<waymark-greeting>', () => {
     expect(line(mount('waymark-greeting')).textContent).toBe('С возвращением, Анна!')
   })
 
-  it('updates after an identify event and after a reset', () => {
+  it('updates when the profile changes (identify, or a logout here or in another tab) and on a new visit', () => {
     const wm = setup({ returning: true })
     const el = mount('waymark-greeting')
     expect(line(el).textContent).toBe('Welcome back!')
     wm.state.traits.firstName = 'Анна'
-    wm.emit('event', { type: 'identify' } as never)
+    wm.emit('profile', { profile: {} as never, reason: 'identify' })
     expect(line(el).textContent).toBe('Welcome back, Анна!')
     wm.state.returning = false
-    wm.emit('event', { type: 'session' } as never)
+    wm.emit('profile', { profile: {} as never, reason: 'reset' }) // issue 14, item 2: another tab's logout
     expect(line(el).textContent).toBe('')
+    wm.state.returning = true
+    wm.emit('event', { type: 'session' } as never)
+    expect(line(el).textContent).toBe('Welcome back, Анна!')
   })
 
   it('renders again when a new playbook arrives', () => {

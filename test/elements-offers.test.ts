@@ -249,3 +249,25 @@ describe('<waymark-slot>', () => {
     expect(shadow(slot).querySelector('.offer')).toBeNull()
   })
 })
+
+describe('a logout takes the previous user’s offers down (issue 14, item 2)', () => {
+  it('removes the overlay and inline offers on a "reset" profile change, recording nothing', () => {
+    const wm = setup()
+    const banner = offer({ kind: 'banner', title: 'Anna, shipping is free from €50' })
+    const inline = offer({ kind: 'inline', title: 'Anna, your picks', placement: 'cart' })
+    const slot = mount('waymark-slot', { name: 'cart' })
+    wm.emit('offer', banner)
+    wm.emit('offer', inline)
+    expect(q(overlay(), 'banner')).not.toBeNull()
+    expect(shadow(slot).querySelector('.offer')).not.toBeNull()
+    wm.emit('profile', { profile: {} as never, reason: 'identify' })
+    expect(q(overlay(), 'banner')).not.toBeNull() // a name added is no logout
+    wm.emit('profile', { profile: {} as never, reason: 'reset' })
+    expect(q(overlay(), 'banner')).toBeNull()
+    expect(shadow(slot).querySelector('.offer')).toBeNull()
+    for (const o of [banner, inline]) expect([o.click, o.dismiss].map((f) => f.mock.calls.length)).toEqual([0, 0])
+    const next = offer({ kind: 'toast', title: 'Welcome' }) // the new visitor's offers show as before
+    wm.emit('offer', next)
+    expect(q(overlay(), 'toast')).not.toBeNull()
+  })
+})

@@ -171,4 +171,18 @@ describe('<waymark-order-status>', () => {
     wm.emit('order', { order: order({ status: 'delivered' }), previous: 'shipped' })
     expect(shadow(el).querySelector('[aria-current]')!.textContent).toBe('Paid')
   })
+
+  it('clears on a logout, here or in another tab, and asks nothing more (issue 14, item 1)', async () => {
+    const { wm, root } = await shown(order({ status: 'shipped', address: 'Тверская 1' } as Partial<Order>))
+    expect(wm.watchOrder).toHaveBeenCalledTimes(1)
+    wm.emit('profile', { profile: {} as never, reason: 'tab' })
+    expect(state(root)).toBe('shown')
+    wm.emit('profile', { profile: {} as never, reason: 'reset' })
+    expect(state(root)).toBe('empty')
+    expect(root.textContent).not.toContain('Тверская')
+    expect(wm.stops[0]).toHaveBeenCalled()
+    wm.emit('order', { order: order({ status: 'delivered' }), previous: 'shipped' })
+    expect(state(root)).toBe('empty')
+    expect(wm.order).toHaveBeenCalledTimes(1)
+  })
 })

@@ -199,6 +199,29 @@ describe('watchOrder(id)', () => {
   })
 })
 
+describe('order(id) on a watched order (issue 14, item 18)', () => {
+  it('revalidates at every call, one request in flight per order, and the polls count from it', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5) // no jitter
+    const api = fakeOrders({ 'A-1': 'paid' })
+    const { wm, changes } = await started()
+    const stop = wm.watchOrder('A-1')
+    await advance(0)
+    expect(api.requests).toHaveLength(1)
+    await advance(10_000) // the next poll is due at 15 s
+    api.statuses['A-1'] = 'shipped'
+    expect((await wm.order('A-1')).status).toBe('paid') // cached first…
+    await Promise.all([wm.order('A-1'), wm.order('A-1')])
+    await advance(0)
+    expect(api.requests).toHaveLength(2) // …then fresh, once for the three calls
+    expect(changes.map((c) => c.order.status)).toEqual(['paid', 'shipped'])
+    await advance(POLL_MS - 1000)
+    expect(api.requests).toHaveLength(2) // not at the old 15 s mark: the schedule restarted
+    await advance(1000)
+    expect(api.requests).toHaveLength(3)
+    stop()
+  })
+})
+
 describe('orders and privacy', () => {
   it('reset() forgets the orders on the device', async () => {
     fakeOrders({ 'A-1': 'paid' })

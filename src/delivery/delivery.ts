@@ -38,8 +38,11 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     mineBytes = list.reduce((n, e) => n + e.bytes, 0)
   }
   let droppedNow = 0 // dropped by push() in the current burst, reported once
-  // The previous visitor's events after reset(): out of the store, sent from memory first.
+  // Sent from memory, before the store's queue: the previous visitor's events after reset()
+  // (taken out of the store), and events that may not be stored at all.
   let leaving: Entry[] = []
+  // Stores an entry, or keeps it to be sent from memory if it may not be stored.
+  const keep = (e: Entry): void => void (e.memory ? leaving.includes(e) || leaving.push(e) : storage.set(e.key, e.text))
   // Ids delivered while reset() is taking the store's events: a batch in flight then.
   let goneDuringReset: Set<string> | null = null
   const sending = new Set<string>()
@@ -129,7 +132,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       const ids = new Set(chunk.map((x) => x.id))
       handOver(handedKeys().filter((k) => !ids.has(k[4])))
       keepMine([...mine, ...chunk])
-      if (persisted()) chunk.forEach((x) => storage.set(x.key, x.text))
+      if (persisted()) chunk.forEach(keep)
       schedule(0)
     }
     return [out, counted] as const
@@ -248,15 +251,16 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   }
 
   return {
-    push(event) {
+    push(event, memory) {
       if (!collect || d.consent() == 'denied') return
       const entry = toEntry(event)
+      if (memory) entry.memory = true
       mine.push(entry)
       mineBytes += entry.bytes
       let drop = 0
       let lost = 0
       if (persisted()) {
-        storage.set(entry.key, entry.text)
+        keep(entry)
         // Stored, the list only feeds page-hide requests (the stored queue is trimmed when it
         // is read), and it is cut a hundred at a time. An event cut before its write was made
         // is not written at all: a burst beyond the queue's bound costs no disk work, and
@@ -280,8 +284,8 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (started) await drain(true)
     },
     consent(state) {
-      if (state == 'denied') keepMine([]), handedKeys(), clearTimeout(timer), (due = Infinity)
-      if (state == 'granted' && storage.usable) for (const e of mine) storage.set(e.key, e.text)
+      if (state == 'denied') keepMine([]), (leaving = []), handedKeys(), clearTimeout(timer), (due = Infinity)
+      if (state == 'granted' && storage.usable) mine.forEach(keep)
       schedule(0)
     },
     reset() {
@@ -295,7 +299,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
         const ids = new Set(taken.map((e) => e.id))
         goneDuringReset = null
         // A batch delivered meanwhile was in the store when it was taken: not again.
-        leaving = without([...leaving, ...taken, ...without(own, ids)], gone)
+        leaving = without([...new Set([...leaving, ...taken, ...without(own, ids)])], gone)
         schedule(0)
       })
     },

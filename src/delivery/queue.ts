@@ -31,6 +31,8 @@ export interface Entry {
   id: string
   bytes: number
   text: string
+  /** Never to be written to the device (see `Delivery.push`). */
+  memory?: boolean
 }
 
 let seq = 0

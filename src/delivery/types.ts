@@ -26,8 +26,11 @@ export interface DeliveryDeps {
 
 /** The delivery of one instance. */
 export interface Delivery {
-  /** Queues an event (with consent). */
-  push(event: WaymarkEvent): void
+  /**
+   * Queues an event (with consent). A `memory` one (it holds traits that may not be stored)
+   * is never written to the device: this page sends it, first, or at page hide.
+   */
+  push(event: WaymarkEvent, memory?: boolean): void
   /** Sends what is queued now; resolves when the queue is drained or an attempt failed. */
   flush(): Promise<void>
   /** Follows a consent change: `granted` stores and sends what waited in memory. */

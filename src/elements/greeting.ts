@@ -26,8 +26,10 @@ export function greetingElement(Base: Base) {
       // The visitor's stored state (visits, name) arrives with `ready`.
       void Promise.resolve(wm.ready).then(render, () => {})
       const offs = [
-        // identify (a name) and session (reset: a new visitor) change who is greeted.
-        wm.on('event', (e) => void ((e.type === 'identify' || e.type === 'session') && render())),
+        // A new visit may make the visitor a returning one; who they are changes with
+        // identify, reset and another tab's changes (the profile event).
+        wm.on('event', (e) => void (e.type === 'session' && render())),
+        wm.on('profile', render),
         wm.on('playbook', render),
       ]
       return () => {

@@ -13,9 +13,17 @@ function showOverlay(offer: Offer, wm: Waymark): void {
   host.show(offer, wm)
 }
 
+/** Takes down `wm`'s offers on screen, recording nothing: they were made for a user who logged out. */
+function takeDown(wm: Waymark): void {
+  const { overlay, inline } = page()
+  if (overlay && overlay.current && overlay.current.wm === wm) overlay.clear()
+  for (const [name, entry] of inline) if (entry.wm === wm) inline.delete(name), refreshSlots(name)
+}
+
 /** Starts rendering `wm`'s offers; returns the function that stops it. Headless offers are left to the page. */
 export function startOffers(wm: Waymark): () => void {
-  return wm.on('offer', (offer) => {
+  const off = wm.on('profile', (change) => void (change && change.reason === 'reset' && takeDown(wm)))
+  const stop = wm.on('offer', (offer) => {
     const kind = offer.kind
     if (kind === 'banner' || kind === 'toast' || kind === 'modal') showOverlay(offer, wm)
     else if (kind === 'inline' && typeof offer.placement === 'string') {
@@ -23,4 +31,5 @@ export function startOffers(wm: Waymark): () => void {
       refreshSlots(offer.placement)
     }
   })
+  return () => (off(), stop())
 }

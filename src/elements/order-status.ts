@@ -53,9 +53,14 @@ export function orderStatusElement(Base: Base) {
           }
         },
       )
-      const off = wm.on('order', (change) => {
-        if (bound && change && change.order && change.order.id === id) render(change.order)
-      })
+      const offs = [
+        wm.on('order', (change) => {
+          if (bound && change && change.order && change.order.id === id) render(change.order)
+        }),
+        // A logout (here or in another tab): the order was the previous user's. The widget
+        // clears and asks nothing more until it is bound again (a new order-id, a new page).
+        wm.on('profile', (change) => void (change && change.reason === 'reset' && (this.show('empty'), unbind()))),
+      ]
 
       let stop: (() => void) | undefined
       const watch = (on: boolean) => {
@@ -74,12 +79,13 @@ export function orderStatusElement(Base: Base) {
         io.observe(this)
       } else watch(true)
 
-      return () => {
+      const unbind = () => {
         bound = false
-        off()
+        offs.forEach((off) => off())
         if (io) io.disconnect()
         watch(false)
       }
+      return unbind
     }
   }
 }

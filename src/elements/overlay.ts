@@ -11,8 +11,8 @@ import { offerView } from './offer-view'
 /** Defines the overlay host's class on the given base. */
 export function overlayElement(Base: Base) {
   return class WaymarkOverlay extends Base {
-    /** The offer on screen and what removes it; internal. */
-    current?: { offer: Offer; remove(): void } | null
+    /** The offer on screen, its instance and what removes it; internal. */
+    current?: { offer: Offer; wm: Waymark; remove(): void } | null
 
     bind(): void {}
 
@@ -28,6 +28,7 @@ export function overlayElement(Base: Base) {
       let release = () => {}
       const entry = {
         offer,
+        wm,
         remove: () => {
           node.remove()
           release()

@@ -14,6 +14,10 @@ export interface BoundElement extends HTMLElement {
 /** The overlay host's interface, whichever copy of the code defined it. */
 export interface OverlayHost extends HTMLElement {
   show(offer: Offer, wm: Waymark): void
+  /** Removes the overlay on screen, recording nothing. */
+  clear(): void
+  /** The offer on screen, and the instance that made it. */
+  current?: { offer: Offer; wm: Waymark } | null
 }
 
 /** What every copy of the elements on the page shares. */
