@@ -1,8 +1,9 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
+import { promisifyRequest } from 'idb-keyval'
 import { uuid } from './ids'
 import { isObj } from './is'
 import { onPageCache } from './page-cache'
 import { dropJournal, saveJournal, takeJournals } from './storage-journal'
+import { openStore, type MaybeStore } from './storage-open'
 import { newer, type Clock } from './visitor'
 
 /** How long a storage operation may take before we stop waiting and carry on in memory. */
@@ -35,7 +36,8 @@ export interface Storage {
 
 /**
  * Creates the store of one namespace: its own IndexedDB database (named after the namespace),
- * so two namespaces never share state. When IndexedDB is missing, throws (Firefox private
+ * so two namespaces never share state. While `mayCreate()` is false (consent not granted) the
+ * database is not created if it does not exist: reads find nothing. When IndexedDB is missing, throws (Firefox private
  * mode), hangs, or runs over quota, `onFail` is told once and everything else becomes a
  * no-op: the instance's state lives in memory anyway, so the page carries on.
  *
@@ -44,8 +46,8 @@ export interface Storage {
  * page of the site. Writes under way as the page is cached are aborted and queued again;
  * what is queued goes to a localStorage journal that the next page writes (storage-journal.ts).
  */
-export function createStorage(namespace: string, onFail: (error: Error) => void): Storage {
-  let store: UseStore | undefined
+export function createStorage(namespace: string, onFail: (error: Error) => void, mayCreate = (): boolean => true): Storage {
+  let store: MaybeStore | undefined
   let broken = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let chain: Promise<void> = Promise.resolve()
@@ -94,8 +96,8 @@ export function createStorage(namespace: string, onFail: (error: Error) => void)
     const attempt = (): Promise<T | undefined> =>
       frozen
         ? thawed.then(attempt) // no transaction starts in the cache
-        : new Promise<T>((resolve) => {
-            store ||= createStore(namespace, 'state')
+        : new Promise<T | undefined>((resolve) => {
+            store ||= openStore(namespace, mayCreate)
             resolve(
               store(mode, (os) => {
                 tx = os.transaction

@@ -58,7 +58,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const guard = createGuard(fail)
   const api = guard.api
-  const storage = createStorage(namespace, (e) => fail(e.message, e.cause))
+  const storage = createStorage(namespace, (e) => fail(e.message, e.cause), granted) // no database made without consent
   const channel = createChannel(namespace, (message) => {
     const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[]; sending?: string[] } | null
     if (guard.destroyed || !m) return

@@ -1,5 +1,6 @@
 // IndexedDB faults at the level of the instance: the page keeps working and keeps its state.
 import { createStore, set } from 'idb-keyval'
+import { IDBFactory } from 'fake-indexeddb'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { STORAGE_TIMEOUT_MS } from '../src/storage'
 import type { WaymarkEvent } from '../src/types'
@@ -121,5 +122,43 @@ describe('bad input never trips the storage breaker', () => {
     s.set('k', 1)
     await s.flush()
     expect(await stored('ns')).toEqual({ k: 1 })
+  })
+})
+
+describe('no database without consent (issue 14, item 6)', () => {
+  const databases = async () => (await indexedDB.databases()).map((d) => d.name)
+
+  for (const consent of ['denied', 'pending'] as const)
+    it(`a page with consent ${consent} leaves no IndexedDB database behind`, async () => {
+      const wm = make({ consent, orders: async (id: string) => ({ id, status: 'paid' as const }) })
+      await wm.ready
+      wm.identify('u-1', { firstName: 'Anna' })
+      wm.track('cart_viewed')
+      await wm.order('A-1')
+      await wm.flush()
+      await settle()
+      wm.destroy()
+      await settle()
+      expect(await databases()).toEqual([])
+      expect(wm.errors).toEqual([])
+    })
+
+  it('pending still reads what an earlier visit stored with consent, and granted creates the database', async () => {
+    const first = make()
+    await first.ready
+    first.identify('u-1', { firstName: 'Anna' })
+    await settle()
+    first.destroy()
+    const pending = make({ consent: 'pending' })
+    await pending.ready
+    expect(pending.profile().userId).toBe('u-1')
+    pending.destroy()
+    globalThis.indexedDB = new IDBFactory() // a fresh device
+    const later = make({ consent: 'pending' })
+    await later.ready
+    later.consent('granted')
+    await settle()
+    expect(await databases()).toEqual(['waymark'])
+    expect(await stored()).toHaveProperty('visitor')
   })
 })

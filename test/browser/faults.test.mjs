@@ -74,11 +74,12 @@ forEachEngine('faults', { timeout: 90_000 }, (t, engine) => {
 
   test('after reset() and after consent("denied"), IndexedDB holds no user id, traits or their events', async () => {
     await control({ fail: 100, status: 503 }) // nothing gets delivered: the events wait on the device
-    const page = await open({ calls: [['identify', 'u-42', { firstName: 'Анна' }]] })
+    const page = await open({ calls: [['identify', 'u-42', { firstName: 'Анна', email: 'anna@example.com' }]] })
     await track(page, 'private_step', 3)
     await page.evaluate(() => window.waymark.flush())
     await page.sleep(300)
     expect(await disk(page, 'faults')).toContain('u-42')
+    expect(await disk(page, 'faults')).not.toContain('anna@example.com') // not in storeTraits: never on the device (issue 14, item 4)
     await page.evaluate(() => window.waymark.reset())
     await page.sleep(500)
     const afterReset = await disk(page, 'faults')
@@ -90,5 +91,27 @@ forEachEngine('faults', { timeout: 90_000 }, (t, engine) => {
     await page.sleep(300)
     expect(await disk(page, 'faults')).toBe('[[],[]]')
     expect(await page.evaluate(() => localStorage.getItem('faults:handed'))).toBeNull()
+  })
+  test('a page with consent denied or pending leaves no IndexedDB database behind (issue 14, item 6)', async () => {
+    // Whether the database exists, without creating it: a new one is met by an upgrade, aborted here.
+    const exists = (page, ns) => page.evaluate((ns) => new Promise((resolve) => {
+      const req = indexedDB.open(ns)
+      let fresh = false
+      req.onupgradeneeded = () => ((fresh = true), req.transaction.abort())
+      req.onsuccess = () => (req.result.close(), resolve(true))
+      req.onerror = () => resolve(!fresh)
+    }), ns)
+    for (const consent of ['denied', 'pending']) {
+      const namespace = `nodb-${consent}`
+      const page = await open({ attrs: { ...ATTRS, namespace, consent }, calls: [['identify', 'u-1', { firstName: 'Anna' }], ['track', 'cart_viewed']] })
+      await page.evaluate(() => window.waymark.flush())
+      await page.sleep(500)
+      expect(await exists(page, namespace), consent).toBe(false)
+      await page.evaluate(() => window.waymark.consent('granted'))
+      await page.sleep(500)
+      expect(await exists(page, namespace), `${consent}, then granted`).toBe(true)
+      await page.close()
+    }
+    expect(await t.context.errors()).toEqual([])
   })
 })
