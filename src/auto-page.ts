@@ -1,11 +1,16 @@
+import { redactUrl } from './redact'
 import type { Props } from './types'
 
 const NAVIGATE = 'waymark:navigate'
 
-/** What a page view records of the page: path, URL, referrer and title (nothing under SSR). */
-export function pageProps(referrer?: string): Props {
+/**
+ * What a page view records of the page: path, URL, referrer and title (nothing under SSR).
+ * The URLs lose their fragment and the values of the query names in `redact`.
+ */
+export function pageProps(redact: string[], referrer?: string): Props {
   if (typeof location !== 'object') return {}
-  return { path: location.pathname, url: location.href, referrer: referrer ?? document.referrer, title: document.title }
+  const url = (u: string): string => redactUrl(u, redact)
+  return { path: location.pathname, url: url(location.href), referrer: url(referrer ?? document.referrer), title: document.title }
 }
 let patched = false
 

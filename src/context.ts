@@ -1,3 +1,4 @@
+import { redactQuery, redactUrl } from './redact'
 import type { Props } from './types'
 import type { VisitorState } from './visitor'
 
@@ -19,9 +20,10 @@ export interface DecisionContext {
 /**
  * Builds the decision context for one event. The parts that touch the DOM or parse
  * strings (page, device, time) are computed only if a condition reads them. An event
- * that triggers as `order:<status>` also carries `order.status`.
+ * that triggers as `order:<status>` also carries `order.status`. The page's URLs are seen as
+ * they would be recorded: no fragment, the query names in `redact` with `REDACTED` values.
  */
-export function buildContext(s: VisitorState, props: Props, locale: string, now: number, trigger: string): DecisionContext {
+export function buildContext(s: VisitorState, props: Props, locale: string, now: number, trigger: string, redact: string[]): DecisionContext {
   let page: DecisionContext['page'] | undefined
   let device: DecisionContext['device'] | undefined
   let time: DecisionContext['time'] | undefined
@@ -40,9 +42,9 @@ export function buildContext(s: VisitorState, props: Props, locale: string, now:
         const loc = typeof location === 'object' ? location : undefined
         page = {
           path: loc ? loc.pathname : '',
-          url: loc ? loc.href : '',
-          referrer: typeof document === 'object' ? document.referrer : '',
-          query: loc ? Object.fromEntries(new URLSearchParams(loc.search)) : {},
+          url: loc ? redactUrl(loc.href, redact) : '',
+          referrer: typeof document === 'object' ? redactUrl(document.referrer, redact) : '',
+          query: loc ? redactQuery(loc.search, redact) : {},
         }
       }
       return page

@@ -1,5 +1,6 @@
 import { WaymarkOptionError } from './errors'
 import { has, isArr, isObj } from './is'
+import { REDACT } from './redact'
 import type { ConsentState, WaymarkOptions } from './types'
 
 // Options without a default.
@@ -28,6 +29,7 @@ export const KINDS: Record<keyof WaymarkOptions, string> = {
   autoPage: 'b',
   debug: 'b',
   identity: 'sf',
+  redact: 'a',
 }
 
 // Per type code: what the option must be (for the error), and the test.
@@ -61,6 +63,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     refreshSeconds: 300,
     consent: 'granted',
     storeTraits: ['firstName', 'name', 'locale'],
+    redact: REDACT,
     namespace: 'waymark',
     autoPage: true,
     debug: false,

@@ -129,6 +129,13 @@ export interface WaymarkOptions {
   consent?: ConsentState
   /** The only traits persisted on the device (default `['firstName', 'name', 'locale']`). */
   storeTraits?: string[]
+  /**
+   * Query parameters (names matched whole, case-insensitively) whose values become `REDACTED`
+   * in every URL Waymark records or shows to conditions; the `#fragment` is always dropped.
+   * Setting it replaces the default list (`token`, `access_token`, `id_token`, `code`,
+   * `password`, `email`, `key`, `secret`, `auth`, `session`).
+   */
+  redact?: string[]
   /** Base64 SPKI of an ECDSA P-256 key: only playbooks signed with it are accepted. */
   publicKey?: string
   /** Storage and cross-tab channel name (default `waymark`). */

@@ -108,7 +108,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     log('consent', next)
   }
 
-  const context = (props: Props, now: number, trigger: string) => buildContext(state, props, locale, now, trigger)
+  const context = (props: Props, now: number, trigger: string) => buildContext(state, props, locale, now, trigger, o.redact)
 
   // Every journey event goes through here: session, count, stage, listeners, then rules
   // (offer events count and move stages but trigger no rules, so offers cannot cascade).
@@ -177,7 +177,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 
-  const pageView = (props: Props, referrer?: string): void => void record('page', 'page', { ...pageProps(referrer), ...props })
+  const pageView = (props: Props, referrer?: string): void => void record('page', 'page', { ...pageProps(o.redact, referrer), ...props })
 
   // The sync hands over only playbooks that passed validation (and the signature check):
   // compiled once per version, here.
