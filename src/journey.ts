@@ -11,6 +11,13 @@ export interface CompiledStage {
 
 /** How many entries `journey().stages` keeps: enough history, bounded storage. */
 export const MAX_STAGE_HISTORY = 100
+/**
+ * How many event names `journey().counts` keeps. Past it, the names counted least (the
+ * earliest first among equals) go, 50 at a time, never the one just counted: the visitor
+ * record stays small (a page tracking a new name per call made it megabytes, rewritten and
+ * broadcast on every change).
+ */
+export const MAX_COUNTED = 500
 
 /**
  * The stages used when the playbook defines none: the customer decision journey with a
@@ -51,7 +58,9 @@ export function step(
 ): string | null {
   // An own property, whatever the name: `constructor` must not find Object.prototype's, and
   // `__proto__` must be a count, not the object's prototype.
-  setOwn(journey.counts, name, (has(journey.counts, name) ? journey.counts[name] : 0) + 1)
+  const known = has(journey.counts, name)
+  setOwn(journey.counts, name, (known ? journey.counts[name] : 0) + 1)
+  if (!known) trimCounts(journey.counts, name)
   const current = stages.findIndex((s) => s.id === journey.stage)
   const loop = stages.findIndex((s) => s.loop)
   // The loyalty loop opens only once the loop stage itself was reached: a review written before
@@ -71,3 +80,10 @@ export function step(
   return null
 }
 
+/** Bounds the counts to MAX_COUNTED names (see there); `keep` is never dropped. Also for stored records. */
+export function trimCounts(counts: Journey['counts'], keep?: string): void {
+  const names = Object.keys(counts)
+  if (names.length <= MAX_COUNTED) return
+  const drop = names.filter((n) => n !== keep).sort((a, b) => counts[a] - counts[b]) // stable: earliest first among equals
+  for (const n of drop.slice(0, names.length - MAX_COUNTED + 50)) delete counts[n]
+}

@@ -7,7 +7,8 @@ import type { DecisionContext } from './context'
 import { blocker, capReached, countImpression, dayOf, decide, type DecisionEnv, type CompiledRule, inRollout, indexRules } from './rules/engine'
 import { fill, ownPath } from './texts'
 import type { Explanation, Offer, Playbook, Props, WaymarkEvent } from './types'
-import type { VisitorState } from './visitor'
+import { has } from './is'
+import { trimImpressions, type VisitorState } from './visitor'
 
 /** What the offers need from the instance. */
 export interface OfferDeps {
@@ -48,6 +49,13 @@ export function createOffers(deps: OfferDeps): Offers {
   // A first visit's first events happen before its playbook has arrived (decisions never
   // wait for it): they are decided when it does, so a welcome offer still shows.
   let early: Array<[string, Props]> | null = []
+
+  // Counts an impression (or a hold-out); a rule new to the record may push an old one out.
+  const count = (e: DecisionEnv, id: string): void => {
+    const fresh = !has(e.impressions, id)
+    countImpression(e.impressions, id, e)
+    if (fresh) trimImpressions(e.impressions, id)
+  }
 
   const env = (now: number): DecisionEnv => {
     const s = deps.state()
@@ -91,12 +99,12 @@ export function createOffers(deps: OfferDeps): Offers {
       for (const [rule, why] of blocked) deps.log('rule', rule, why)
       for (const r of heldOut) {
         deps.log('rule', r.id, `held out by rollout ${r.rule.rollout}`)
-        countImpression(e.impressions, r.id, e)
+        count(e, r.id)
         deps.record('offer_held_out', { rule: r.id })
       }
       const fireOne = (r: CompiledRule, e: DecisionEnv): void => {
         deps.log('rule', r.id, 'fires')
-        countImpression(e.impressions, r.id, e)
+        count(e, r.id)
         if (r.slot === 'overlay') overlay = r.id
         const shown = deps.record('offer_shown', { rule: r.id, kind: r.rule.offer.kind })
         if (shown) deps.emit(show(r, context, trigger, now, shown))

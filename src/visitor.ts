@@ -1,6 +1,6 @@
 import { uuid } from './ids'
 import { has, isArr, isObj } from './is'
-import { emptyJourney, MAX_STAGE_HISTORY } from './journey'
+import { emptyJourney, MAX_STAGE_HISTORY, trimCounts } from './journey'
 import type { Impressions } from './rules/engine'
 import type { Journey, Profile, Props } from './types'
 
@@ -33,6 +33,22 @@ export type Clock = { epoch?: unknown; rev: number }
 export function newer(a: Clock, b: Clock): boolean {
   const d = (Number(a.epoch) || 0) - (Number(b.epoch) || 0)
   return d > 0 || (d == 0 && a.rev > b.rev)
+}
+
+/**
+ * How many rules' impression counts the visitor record keeps. Past it, the rules shown
+ * longest ago go, 50 at a time, never the one just counted (its caps reset if it ever fires
+ * again). Playbooks come and go; the record must not grow with every rule id ever shown.
+ */
+export const MAX_IMPRESSIONS = 500
+
+/** Bounds the impression counts (see MAX_IMPRESSIONS); `keep` is never dropped. */
+export function trimImpressions(impressions: Impressions, keep?: string): void {
+  const ids = Object.keys(impressions)
+  if (ids.length <= MAX_IMPRESSIONS) return
+  const when = (id: string): number => Date.parse(impressions[id].day) || 0
+  const drop = ids.filter((id) => id !== keep).sort((a, b) => when(a) - when(b))
+  for (const id of drop.slice(0, ids.length - MAX_IMPRESSIONS + 50)) delete impressions[id]
 }
 
 /** A first-time visitor, at the start of their first visit (`epoch`: logouts before it). */
@@ -136,11 +152,15 @@ export function restore(raw: unknown): VisitorState | null {
   const impressions = Object.entries(isObj(raw.impressions) ? raw.impressions : {}).filter(
     ([, n]) => isObj(n) && all(n, 'total dayCount sessionCount', isNum) && all(n, 'day session', isId),
   )
-  return {
+  const next: VisitorState = {
     ...s,
     epoch: isNum(raw.epoch) ? (raw.epoch as number) : 0, // states from before epochs: none yet
     traits: { ...s.traits },
     journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } },
     impressions: Object.fromEntries(impressions) as Impressions,
   }
+  // A record from before the bounds (or another tab's) is brought within them.
+  trimCounts(next.journey.counts)
+  trimImpressions(next.impressions)
+  return next
 }

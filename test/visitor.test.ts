@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { freshVisitor, persistable, profileOf, restore, SESSION_IDLE_MS, touch } from '../src/visitor'
+import { MAX_COUNTED } from '../src/journey'
+import { freshVisitor, MAX_IMPRESSIONS, persistable, profileOf, restore, SESSION_IDLE_MS, touch } from '../src/visitor'
+import { make, settle, stored } from './helpers'
 
 describe('visits and sessions', () => {
   it('starts a first visit with a random anonymous id', () => {
@@ -76,3 +78,33 @@ describe('restoring stored state', () => {
     expect(restore(raw)).toBeNull()
   })
 })
+
+describe('the visitor record is bounded (issue 14, item 16)', () => {
+  it('5,000 distinct event names keep 500 counts, the most counted, and a small stored record', async () => {
+    const wm = make({ playbook: { rules: Array.from({ length: 600 }, (_, i) => ({ id: `r${i}`, on: [`e${i}`], offer: { kind: 'headless' as const } })) } })
+    await wm.ready
+    for (let k = 0; k < 3; k++) wm.track('order_completed')
+    for (let i = 0; i < 5000; i++) wm.track(`e${i}`)
+    const counts = wm.journey().counts
+    expect(Object.keys(counts).length).toBeLessThanOrEqual(MAX_COUNTED)
+    expect(counts.order_completed).toBe(3) // counted more often than the flood: kept
+    expect(counts.e4999).toBe(1) // the one just counted: kept
+    await settle(300)
+    const record = (await stored()).visitor as { impressions: object }
+    expect(Object.keys(record.impressions).length).toBeLessThanOrEqual(MAX_IMPRESSIONS)
+    expect(JSON.stringify(record).length).toBeLessThan(120_000)
+  })
+
+  it('a stored record from before the bounds is brought within them when read', () => {
+    const raw = freshVisitor(0)
+    for (let i = 0; i < 2000; i++) raw.journey.counts[`n${i}`] = i % 7 + 1
+    for (let i = 0; i < 900; i++) raw.impressions[`r${i}`] = { total: 1, day: new Date(i * 864e5).toDateString(), dayCount: 1, session: 's', sessionCount: 1 }
+    const s = restore(JSON.parse(JSON.stringify(raw)))!
+    expect(Object.keys(s.journey.counts).length).toBeLessThanOrEqual(MAX_COUNTED)
+    expect(Math.min(...Object.values(s.journey.counts))).toBeGreaterThanOrEqual(6) // the least counted went first
+    expect(Object.keys(s.impressions).length).toBeLessThanOrEqual(MAX_IMPRESSIONS)
+    expect(s.impressions.r899).toBeDefined() // shown most recently: kept
+    expect(s.impressions.r0).toBeUndefined()
+  })
+})
+
