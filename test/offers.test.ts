@@ -203,7 +203,7 @@ describe('offers', () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     const start = new Date('2026-11-20T12:00:00').getTime()
     vi.setSystemTime(start)
-    const capped: Rule = { id: 'capped', on: ['x'], offer: { kind: 'headless' }, cap: { day: 1, total: 3 }, until: '2026-11-21T00:00:00' }
+    const capped: Rule = { id: 'capped', on: ['x'], offer: { kind: 'headless' }, cap: { day: 1, total: 3 }, until: '2026-11-21T00:00:00Z' }
     const { wm, offers } = await started(withRules(capped))
     wm.track('x')
     wm.track('x')
@@ -219,7 +219,7 @@ describe('offers', () => {
     expect(offers).toHaveLength(3) // …but the total cap holds
     expect(wm.explain('capped').reason).toBe('cap: 3 of 3 per total')
     vi.setSystemTime(start + 2 * 864e5)
-    expect(wm.explain('capped').reason).toBe('ended 2026-11-21T00:00:00') // the schedule reads the clock it is given
+    expect(wm.explain('capped').reason).toBe('ended 2026-11-21T00:00:00Z') // the schedule reads the clock it is given
   })
 
   it('forgets caps on reset, as a new visitor', async () => {

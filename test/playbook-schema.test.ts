@@ -37,6 +37,7 @@ const withHref = (href: unknown) => withOffer({ kind: 'toast', cta: { label: 'Go
 const EVERY_KEY = {
   $schema: './node_modules/waymark/src/playbook/playbook.schema.json',
   version: '1',
+  expires: '2026-12-25T00:00:00Z',
   stages: [
     { id: 'look', on: ['page', 'session_start'] },
     { id: 'own', on: ['order:delivered', 'stage:look'], if: { 'user.id': { $exists: true } }, loop: true },
@@ -85,6 +86,7 @@ const VALID: Array<[name: string, doc: unknown]> = [
   ['an empty playbook', {}],
   ['every key, kind and placement', EVERY_KEY],
   ['every operator', EVERY_OPERATOR],
+  ['dates in every accepted form', { expires: '2026-12-31', rules: ['2026-12-31', '2024-02-29T12:00Z', '2026-12-31T23:59:59.999Z', '2026-12-31T23:59:59.123-05:30'].map((until, i) => rule({ id: `r${i}`, until })) }],
   ['relative links', { rules: ['/a', 'a/b:c', '../up', '?q=1', '#top', ''].map((href, i) => rule({ id: `r${i}`, offer: { kind: 'toast', cta: { label: 'l', href } } })) }],
 ]
 
@@ -123,8 +125,15 @@ const INVALID: Array<[name: string, doc: unknown, path: string, schema: boolean]
   ['a fractional cap', withRule({ cap: { day: 1.5 } }), 'rules[0].cap.day', true],
   ['an unknown cap', withRule({ cap: { week: 1 } }), 'rules[0].cap.week', true],
   ['a from that is not a string', withRule({ from: 20260101 }), 'rules[0].from', true],
-  // a pattern cannot know what Date.parse accepts, so the schema only asks for a string
-  ['a from that is not a date', withRule({ from: 'tomorrow' }), 'rules[0].from', false],
+  ['a from that is not a date', withRule({ from: 'tomorrow' }), 'rules[0].from', true],
+  ['an until in words', withRule({ until: 'December 31, 2026' }), 'rules[0].until', true],
+  ['an until with a time but no offset', withRule({ until: '2026-12-31T23:59:59' }), 'rules[0].until', true],
+  ['an until at hour 24', withRule({ until: '2026-12-31T24:00:00Z' }), 'rules[0].until', true],
+  ['an until in month 13', withRule({ until: '2026-13-01' }), 'rules[0].until', true],
+  ['an expires that is not a date', { expires: '30d' }, 'expires', true],
+  // month lengths and leap years are beyond a readable pattern: the validator alone knows
+  ['a from on 31 November', withRule({ from: '2026-11-31T00:00:00Z' }), 'rules[0].from', false],
+  ['an expires on 29 February 2027', { expires: '2027-02-29' }, 'expires', false],
   // comparing two values of the document is beyond JSON Schema
   ['until before from', withRule({ from: '2026-02-01', until: '2026-01-01' }), 'rules[0].until', false],
   ['a rule without offer', { rules: [{ id: 'r', on: ['x'] }] }, 'rules[0].offer', true],
@@ -205,6 +214,30 @@ describe('the href pattern follows the URL parser', () => {
         fc.pre(parses(href)) // a URL that does not parse is the `schema: false` case above
         const doc = withHref(href)
         expect(schemaErrors(doc).length == 0).toBe(validatorErrors(doc).length == 0)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+})
+
+describe('the date pattern follows the validator', () => {
+  const two = (n: number) => String(n).padStart(2, '0')
+  const date = fc.record({
+    y: fc.integer({ min: 0, max: 9999 }),
+    m: fc.integer({ min: 0, max: 13 }),
+    d: fc.integer({ min: 0, max: 32 }),
+    time: fc.option(fc.tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.option(fc.integer({ min: 0, max: 61 })), fc.constantFrom('', '.123', '.5', '.123456'))),
+    offset: fc.constantFrom('Z', '+03:00', '-05:30', '+23:59', '+24:00', '-00:60', ''),
+  })
+
+  it('accepts the same dates, except days past the end of their month, which only the validator refuses', () => {
+    fc.assert(
+      fc.property(date, ({ y, m, d, time, offset }) => {
+        const day = `${String(y).padStart(4, '0')}-${two(m)}-${two(d)}`
+        const text = time ? `${day}T${two(time[0])}:${two(time[1])}${time[2] === null ? '' : `:${two(time[2])}${time[3]}`}${offset}` : day
+        const exists = m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(2000, m, 0)).getUTCDate() - (m == 2 && (y % 4 || (y % 100 == 0 && y % 400)) ? 1 : 0)
+        const doc = withRule({ until: text })
+        expect(validatorErrors(doc).length == 0).toBe(schemaErrors(doc).length == 0 && exists)
       }),
       { numRuns: 3000 },
     )

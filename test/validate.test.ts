@@ -119,12 +119,12 @@ describe('validatePlaybook: invalid documents', () => {
     ['cap 1.5', { rules: [rule({ cap: { day: 1.5 } })] }, ['rules[0].cap.day: must be a non-negative integer']],
     ['cap as a string', { rules: [rule({ cap: { total: '3' } })] }, ['rules[0].cap.total: must be a non-negative integer']],
     ['an unknown cap key', { rules: [rule({ cap: { week: 2, session: 1 } })] }, ['rules[0].cap.week: unknown key']],
-    ['from not a date', { rules: [rule({ from: 'tomorrow' })] }, ['rules[0].from: must be a date string']],
-    ['until not a string', { rules: [rule({ until: 1767225599000 })] }, ['rules[0].until: must be a date string']],
+    ['from not a date', { rules: [rule({ from: 'tomorrow' })] }, ['rules[0].from: "tomorrow" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)']],
+    ['until not a string', { rules: [rule({ until: 1767225599000 })] }, ['rules[0].until: 1767225599000 is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)']],
     ['from after until', { rules: [rule({ from: '2026-12-31T00:00:00Z', until: '2026-11-01T00:00:00Z' })] }, ['rules[0].until: must be after from']],
     ['from equal to until', { rules: [rule({ from: '2026-11-01', until: '2026-11-01T00:00:00Z' })] }, ['rules[0].until: must be after from']],
     ['until before from, listed first', { rules: [rule({ until: '2026-01-01', from: '2027-01-01' })] }, ['rules[0].until: must be after from']],
-    ['a bad from with a good until', { rules: [rule({ from: 'soon', until: '2026-11-01' })] }, ['rules[0].from: must be a date string']],
+    ['a bad from with a good until', { rules: [rule({ from: 'soon', until: '2026-11-01' })] }, ['rules[0].from: "soon" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)']],
     ['rollout 1.5', { rules: [rule({ rollout: 1.5 })] }, ['rules[0].rollout: must be a number from 0 to 1']],
     ['rollout -0.1', { rules: [rule({ rollout: -0.1 })] }, ['rules[0].rollout: must be a number from 0 to 1']],
     ['rollout as a string', { rules: [rule({ rollout: '0.5' })] }, ['rules[0].rollout: must be a number from 0 to 1']],
@@ -182,6 +182,60 @@ describe('validatePlaybook: invalid documents', () => {
       'colour: unknown key',
       'texts.en.a: must be a string',
     ])
+  })
+})
+
+describe('validatePlaybook: dates', () => {
+  const FORMAT = '(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)'
+  const errorsAt = (key: string, value: unknown) =>
+    errorsOf(key == 'expires' ? { expires: value } : { rules: [rule({ id: 'a' }), rule({ id: 'b' }), rule({ [key]: value })] })
+
+  it.each([
+    ['December 31, 2026', 'a date in words (Date.parse takes it)'],
+    ['2026-11-31', 'a day that does not exist (Date.parse rolls it to 1 December)'],
+    ['2026-11-31T23:59:59Z', 'a date-time on a day that does not exist'],
+    ['2027-02-29', '29 February outside a leap year'],
+    ['2026-13-01', 'month 13'],
+    ['2026-00-10', 'month 0'],
+    ['2026-01-00', 'day 0'],
+    ['2026-12-31T24:00:00Z', 'hour 24'],
+    ['2026-12-31T23:60:00Z', 'minute 60'],
+    ['2026-12-31T23:59:60Z', 'a leap second'],
+    ['2026-12-31T23:59:59', 'a date-time without Z or an offset (each device would read it in its own zone)'],
+    ['2026-12-31T23:59:59+24:00', 'an offset of 24 hours'],
+    ['2026-12-31 23:59:59Z', 'a space for T'],
+    ['2026-12-31T23:59:59.5Z', 'a fraction of one digit (ECMAScript\'s format has three)'],
+    ['2026-12-31T23:59:59.123456+03:00', 'microseconds'],
+    ['2026-1-5', 'a month and day without leading zeros'],
+    ['20261231', 'the basic format'],
+    ['2026-12-31T23:59:59z', 'a lower-case z'],
+    [' 2026-12-31', 'a leading space'],
+    ['', 'an empty string'],
+  ])('refuses %j (%s) in from, until and expires, naming the path, the rule and the format', (value) => {
+    expect(errorsAt('until', value)).toEqual([`rules[2].until: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT}`])
+    expect(errorsAt('from', value)).toEqual([`rules[2].from: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT}`])
+    expect(errorsAt('expires', value)).toEqual([`expires: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT}`])
+  })
+
+  it.each([
+    '2026-12-31',
+    '2024-02-29',
+    '2026-12-31T23:59Z',
+    '2026-12-31T23:59:59Z',
+    '2026-12-31T23:59:59.999Z',
+    '2026-12-31T23:59:59.123+03:00',
+    '2026-12-31T00:00:00-05:30',
+    '0099-01-01',
+  ])('accepts %j', (value) => {
+    expect([...errorsAt('from', value), ...errorsAt('until', value), ...errorsAt('expires', value)]).toEqual([])
+  })
+
+  it('takes a date alone as a whole day: from and until on the same date is one day, not an empty range', () => {
+    expect(errorsOf({ rules: [rule({ from: '2026-12-31', until: '2026-12-31' })] })).toEqual([])
+    expect(errorsOf({ rules: [rule({ from: '2026-12-31T12:00:00Z', until: '2026-12-31' })] })).toEqual([])
+    expect(errorsOf({ rules: [rule({ from: '2027-01-01', until: '2026-12-31' })] })).toEqual(['rules[0].until: must be after from'])
+    // an offset moves the instant: 2026-12-31T01:00+03:00 is 2026-12-30T22:00Z, before the day starts in UTC
+    expect(errorsOf({ rules: [rule({ from: '2026-12-31', until: '2026-12-31T01:00:00+03:00' })] })).toEqual(['rules[0].until: must be after from'])
   })
 })
 

@@ -4,6 +4,7 @@
  * exactly those of `explain` and of debug logging.
  */
 import { isObj } from '../is'
+import { DATE_FORMAT, parseDate } from '../playbook/dates'
 import { getPath } from '../rules/condition'
 import { blocker, bucket, dayOf, decide, indexRules, type CompiledRule, type DecisionEnv } from '../rules/engine'
 import { fill, ownPath } from '../texts'
@@ -97,8 +98,9 @@ export function parseSimulate(args: string[]): SimulateOptions & { json: boolean
   const { values, positionals } = parseFlags('simulate', args, FLAGS, ['FILE'])
   const event = values.event as string | undefined
   if (!event) throw usageError('simulate: missing --event NAME')
-  const now = values.at === undefined ? Date.now() : Date.parse(values.at as string)
-  if (Number.isNaN(now)) throw usageError(`simulate: --at is not a date: ${JSON.stringify(values.at)}`)
+  // The playbook's own date rules: ISO 8601 only, a time with its offset.
+  const now = values.at === undefined ? Date.now() : parseDate(values.at)
+  if (Number.isNaN(now)) throw usageError(`simulate: --at is not a date: ${JSON.stringify(values.at)} (${DATE_FORMAT})`)
   return {
     file: positionals[0],
     event,

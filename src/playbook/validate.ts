@@ -9,6 +9,7 @@
 import { isArr, isObj } from '../is'
 import type { Playbook } from '../types'
 import { conditionErrors } from '../rules/condition-check'
+import { DATE_FORMAT, parseDate } from './dates'
 
 export type ValidationResult = { ok: true; playbook: Playbook } | { ok: false; errors: string[] }
 
@@ -22,7 +23,7 @@ const str = is('string')
 const bool = is('boolean')
 const names = test((v) => isArr(v) && v.length && v.every((n) => n && typeof n == 'string'), 'an array of event names')
 const count = test((v) => Number.isInteger(v) && v >= 0, 'a non-negative integer')
-const date = test((v) => typeof v == 'string' && Date.parse(v) > -Infinity, 'a date string') // not NaN
+const date: Check = (v) => isNaN(parseDate(v)) && `${q(v)} is not an ISO 8601 date (${DATE_FORMAT})`
 const KINDS = ['banner', 'toast', 'modal', 'inline', 'headless']
 
 /**
@@ -128,6 +129,8 @@ export function validatePlaybook(doc: unknown): ValidationResult {
   const root = obj({
     $schema: str,
     version: str,
+    // Devices refuse the playbook after it (`waymark sign --expires 30d` writes it).
+    expires: date,
     stages: list(obj({ id: id('stage'), on: names, if: condition, loop: bool }, 2)),
     rules: list(
       obj(
@@ -141,7 +144,8 @@ export function validatePlaybook(doc: unknown): ValidationResult {
           cap: obj({ session: count, day: count, total: count }),
           from: date,
           // A `from` that does not parse compares false (NaN), so only its own error is reported.
-          until: (v: any, _: string, o: any) => date(v) || (Date.parse(o.from) >= Date.parse(v) && 'must be after from'),
+          // A date alone is a whole day: `from` from its start, `until` to its end.
+          until: (v: any, _: string, o: any) => date(v) || (parseDate(o.from) >= parseDate(v, true) && 'must be after from'),
           rollout: test((v) => typeof v == 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'),
         },
         3,

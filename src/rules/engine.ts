@@ -6,6 +6,7 @@
 import type { Rule } from '../types'
 import { has, setOwn } from '../is'
 import { compileCondition, type CompiledCondition } from './condition'
+import { parseDate } from '../playbook/dates'
 
 // Counts are keyed by rule id, which a playbook names: `constructor` must not find Object.prototype's.
 const own = (o: Impressions, id: string): ImpressionCount | undefined => (has(o, id) ? o[id] : undefined)
@@ -78,8 +79,9 @@ export function indexRules(rules: Rule[] = [], groups?: Record<string, unknown[]
       id: rule.id,
       rule,
       parts: Object.keys(cond).map((k) => [k, compileCondition({ [k]: cond[k] }, groups)]),
-      from: rule.from ? Date.parse(rule.from) : -Infinity,
-      until: rule.until ? Date.parse(rule.until) : Infinity,
+      // As validated: a date alone is a whole day in UTC, `until` included to its end.
+      from: rule.from ? parseDate(rule.from) : -Infinity,
+      until: rule.until ? parseDate(rule.until, true) : Infinity,
       priority: rule.priority || 0,
       slot: OVERLAYS.includes(rule.offer.kind) ? 'overlay' : `${rule.offer.kind}:${rule.offer.placement || ''}`,
     }
