@@ -148,6 +148,13 @@ describe('waymark validate', () => {
       expect([code, err]).toEqual([1, 'rules[0].colour: unknown key'])
     })
 
+    it('is refused without a version, or past its expires, as devices refuse it', async () => {
+      const unversioned = write({ payload: JSON.stringify({ rules: [rule()] }), signature: '' })
+      expect(await cli('validate', unversioned)).toEqual({ code: 1, out: '', err: `${unversioned}: signed but without a version` })
+      const expired = write({ payload: JSON.stringify({ version: '1', expires: '2020-01-01' }), signature: '' })
+      expect(await cli('validate', expired)).toEqual({ code: 1, out: '', err: `${expired}: expired at 2020-01-01` })
+    })
+
     it('is required when --public-key is given', async () => {
       const { pub } = await keys()
       const { code, err } = await cli('validate', SERVER_PLAYBOOK, '--public-key', pub)
@@ -274,6 +281,9 @@ describe('waymark simulate', () => {
     [['--context', '[1'], '--context is not valid JSON'],
     [['--context', '[1]'], '--context must be a JSON object'],
     [['--at', 'someday'], '--at is not a date'],
+    // the playbook's own date rules: a day that exists, a time with its offset
+    [['--at', '2026-11-31'], '--at is not a date: "2026-11-31" (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)'],
+    [['--at', '2026-11-23T10:00:00'], '--at is not a date: "2026-11-23T10:00:00"'],
     [['--colour', 'red'], 'unknown flag --colour'],
   ])('exits 2 for a usage error: %j', async (extra, message) => {
     const { code, err } = await cli('simulate', file, '--event', 'x', ...extra)
@@ -349,6 +359,52 @@ describe('waymark sign', () => {
 
   it('exits 2 without --key', async () => {
     expect(await cli('sign', SERVER_PLAYBOOK)).toMatchObject({ code: 2, err: expect.stringContaining('sign: missing --key') })
+  })
+
+  it('refuses to sign a playbook without a version (devices would refuse it)', async () => {
+    const { pem } = await keys()
+    const { code, out, err } = await cli('sign', write({ rules: [rule()] }), '--key', pem)
+    expect([code, out]).toEqual([1, ''])
+    expect(err).toMatch(/^file-\d+\.json: no version; a signed playbook must carry one .*"version": "2026-11-25\.1"$/)
+  })
+
+  it('--expires 30d puts expires, 30 days ahead in UTC, in the signed payload', async () => {
+    const { pem, spki } = await keys()
+    const before = Date.now()
+    const { code, out, err } = await cli('sign', SERVER_PLAYBOOK, '--key', pem, '--expires', '30d')
+    expect([code, err]).toEqual([0, ''])
+    const env = JSON.parse(out)
+    const { expires, ...rest } = JSON.parse(env.payload)
+    expect(expires).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(Date.parse(expires) - before).toBeGreaterThan(30 * 864e5 - 2000)
+    expect(Date.parse(expires) - Date.now()).toBeLessThanOrEqual(30 * 864e5)
+    expect(rest).toEqual(JSON.parse(readFileSync(SERVER_PLAYBOOK, 'utf8')))
+    expect(await verifies(spki, env)).toBe(true)
+    expect(validatePlaybook(JSON.parse(env.payload)).ok).toBe(true)
+  })
+
+  it('--expires takes hours and ISO 8601 dates, and replaces the file\'s own expires', async () => {
+    const { pem } = await keys()
+    const expiresOf = async (...args: string[]) => JSON.parse(JSON.parse((await cli('sign', ...args)).out).payload).expires
+    const file = write({ version: '1', expires: '2999-01-01' })
+    expect(Date.parse(await expiresOf(file, '--key', pem, '--expires', '12h')) - Date.now()).toBeGreaterThan(12 * 36e5 - 2000)
+    expect(await expiresOf(file, '--key', pem, '--expires', '2999-12-31')).toBe('2999-12-31T23:59:59Z')
+    expect(await expiresOf(file, '--key', pem, '--expires', '2999-12-31T12:00:00+03:00')).toBe('2999-12-31T09:00:00Z')
+    expect(await expiresOf(file, '--key', pem)).toBe('2999-01-01')
+  })
+
+  it.each(['soon', '30', '30m', '-1d', '0d', '1.5d', '2020-01-01', '2999-02-30', '2999-12-31T12:00:00', '99999999999d'])('refuses --expires %j (exit 2)', async (value) => {
+    const { pem } = await keys()
+    const { code, out, err } = await cli('sign', SERVER_PLAYBOOK, '--key', pem, `--expires=${value}`) // = lets "-1d" through as a value
+    expect([code, out]).toEqual([2, ''])
+    expect(err).toContain(`sign: --expires must be a time ahead, such as 30d, 12h or an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ); got ${JSON.stringify(value)}`)
+  })
+
+  it('refuses to sign a playbook whose own expires has passed', async () => {
+    const { pem } = await keys()
+    const { code, err } = await cli('sign', write({ version: '1', expires: '2020-01-01T00:00:00Z' }), '--key', pem)
+    expect(code).toBe(1)
+    expect(err).toMatch(/expired at 2020-01-01T00:00:00Z; pass --expires to set a new expiry$/)
   })
 })
 

@@ -1,6 +1,7 @@
 import { sign as nodeSign, KeyObject } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_BYTES } from '../src/playbook/fetch'
+import { older } from '../src/playbook/sync'
 import type { Offer, Playbook, Rule, WaymarkOptions } from '../src/types'
 import { advance, flush, make, stored, until } from './helpers'
 
@@ -429,6 +430,154 @@ describe('signed playbooks', () => {
     const unsigned = await started({ playbook: v1, publicKey })
     expect(unsigned.wm.errors).toEqual(['waymark: playbook rejected: not signed, and publicKey is set'])
     expect(wm.errors).toEqual([])
+  })
+})
+
+describe('signed playbooks: version floor and expiry (issue 14, item 8)', () => {
+  const b64 = (buf: ArrayBuffer | Uint8Array): string => Buffer.from(buf as ArrayBuffer).toString('base64')
+  let keys: CryptoKeyPair
+  let publicKey: string
+  beforeEach(async () => {
+    keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
+    publicKey = b64(await crypto.subtle.exportKey('spki', keys.publicKey))
+  })
+  const sign = async (doc: unknown) => {
+    const payload = JSON.stringify(doc)
+    return { payload, signature: b64(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(payload))) }
+  }
+  const unversioned: Playbook = { rules: [rule('nudge-3')] }
+  const errors = (wm: { errors: string[] }) => wm.errors.map((e) => e.replace(/ \(from.*/, ''))
+  const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString()
+  /** A page: started, its first check done (WebCrypto answers off the fake clock). */
+  const page = async (options: WaymarkOptions = {}) => {
+    const p = await started({ publicKey, ...options })
+    await advance(0)
+    await until(() => p.applied.length + p.wm.errors.length > 0)
+    return p
+  }
+  // WebCrypto answers off the fake clock: tick until the check is done.
+  const refresh = async (wm: { refresh(): Promise<void> }) => {
+    let done = false
+    void wm.refresh().then(() => (done = true))
+    await until(() => done)
+  }
+
+  it('refuses a signed playbook without version, on a first visit and over a good one', async () => {
+    const server = fakeServer(await sign(unversioned))
+    const first = await page()
+    expect(first.applied).toEqual([])
+    expect(errors(first.wm)).toEqual(['waymark: playbook rejected: signed but without a version'])
+    first.wm.destroy()
+    server.doc = await sign(v2)
+    const { wm, applied, fires } = await page()
+    server.doc = await sign(unversioned)
+    await refresh(wm)
+    expect(applied.map((a) => a.version)).toEqual(['2026-11-25.1'])
+    expect(errors(wm).at(-1)).toBe('waymark: playbook rejected: signed but without a version')
+    expect(fires()).toEqual(['nudge-2']) // the last good one stays
+  })
+
+  it('never applies a version older than the newest applied, even after a copy without a version', async () => {
+    const server = fakeServer(v2) // no publicKey: an unversioned copy is allowed, and used to reset the comparison
+    const { wm, applied, fires } = await started()
+    await advance(0)
+    server.doc = unversioned
+    await wm.refresh()
+    server.doc = await sign({ ...v1 }) // signed long ago, replayed
+    await refresh(wm)
+    expect(applied.map((a) => a.version)).toEqual(['2026-11-25.1', null])
+    expect(errors(wm)).toEqual(['waymark: playbook rejected: version "2026-11-24.1" is older than "2026-11-25.1"'])
+    expect(fires()).toEqual(['nudge-3'])
+  })
+
+  it('applies the same version again (a re-published copy), and a newer one', async () => {
+    const server = fakeServer(await sign(v1))
+    const { wm, applied, fires } = await page()
+    server.doc = await sign({ ...v1, rules: [rule('nudge-1b')] })
+    await refresh(wm)
+    server.doc = await sign(v2)
+    await refresh(wm)
+    expect(applied.map((a) => a.version)).toEqual(['2026-11-24.1', '2026-11-24.1', '2026-11-25.1'])
+    expect(wm.errors).toEqual([])
+    expect(fires()).toEqual(['nudge-2'])
+  })
+
+  it('keeps the floor on the device: after a reload whose stored copy has expired, an older copy is still refused', async () => {
+    const server = fakeServer(await sign({ ...v2, expires: inHours(24) }))
+    const first = await page()
+    expect(first.applied.map((a) => a.version)).toEqual(['2026-11-25.1'])
+    expect((await stored()).playbook).toMatchObject({ floor: '2026-11-25.1' })
+    first.wm.destroy()
+    vi.setSystemTime(Date.now() + 48 * 3600_000)
+    server.doc = await sign(v1) // an old copy without expires, replayed to the device
+    const { wm, applied, fires } = await page()
+    await until(() => wm.errors.length > 1)
+    expect(errors(wm)).toEqual([
+      expect.stringMatching(/^waymark: stored playbook rejected: expired at \d{4}-/),
+      'waymark: playbook rejected: version "2026-11-24.1" is older than "2026-11-25.1"',
+    ])
+    expect(applied).toEqual([])
+    expect(fires()).toEqual([])
+  })
+
+  it('under consent denied keeps the floor in memory only', async () => {
+    const server = fakeServer(await sign(v2))
+    const first = await page({ consent: 'denied' })
+    server.doc = await sign(v1)
+    await refresh(first.wm)
+    expect(errors(first.wm)).toEqual(['waymark: playbook rejected: version "2026-11-24.1" is older than "2026-11-25.1"'])
+    expect(await stored()).toEqual({})
+    first.wm.destroy()
+    const next = await page({ consent: 'denied' })
+    expect(next.applied).toEqual([{ version: '2026-11-24.1', from: 'network' }]) // nothing on the device to compare with
+  })
+
+  it('refuses a playbook past its expires on a first visit (a replayed old copy)', async () => {
+    const expires = inHours(-1)
+    fakeServer(await sign({ ...v1, expires }))
+    const { wm, applied } = await page()
+    expect(errors(wm)).toEqual([`waymark: playbook rejected: expired at ${expires}`])
+    expect(applied).toEqual([])
+  })
+
+  it('applies a copy before its expires, and refuses the cached copy on a visit after it', async () => {
+    const expires = inHours(1)
+    const server = fakeServer(await sign({ ...v1, expires }))
+    const first = await page()
+    expect(first.applied).toEqual([{ version: '2026-11-24.1', from: 'network' }])
+    first.wm.destroy()
+    vi.setSystemTime(Date.now() + 2 * 3600_000)
+    server.fault = 'hang'
+    const { wm, applied, fires } = await started({ publicKey })
+    await until(() => wm.errors.length > 0)
+    expect(errors(wm)).toEqual([`waymark: stored playbook rejected: expired at ${expires}`])
+    expect(applied).toEqual([])
+    expect(fires()).toEqual([])
+    server.fault = undefined
+    server.doc = await sign({ ...v2, expires: inHours(24) })
+    await refresh(wm)
+    expect(applied).toEqual([{ version: '2026-11-25.1', from: 'network' }])
+  })
+})
+
+describe('version order', () => {
+  it.each([
+    ['2026-11-23.9', '2026-11-23.10'],
+    ['2026-11-23', '2026-11-23.1'],
+    ['2026-11-23.1', '2026-11-24'],
+    ['9', '10'],
+    ['1.9.9', '1.10'],
+    ['99999999999999999999', '100000000000000000000'], // past 2^53: compared as digit strings
+    ['1.2-beta', '1.2.0'], // "-" (U+002D) before "." (U+002E)
+    ['V2', 'v2'], // code units: upper case first
+  ])('%s is older than %s', (a, b) => {
+    expect(older(a, b)).toBe(true)
+    expect(older(b, a)).toBe(false)
+  })
+
+  it.each([['1.2', '1.02'], ['2026-11-23.1', '2026-11-23.1'], ['', '1'], [undefined, '1']])('%j and %j are not older either way', (a, b) => {
+    expect(older(a, b)).toBe(false)
+    expect(older(b, a)).toBe(false)
   })
 })
 

@@ -27,8 +27,10 @@ Commands:
   keygen [--out PREFIX]
       Make an ECDSA P-256 key pair: a PEM private key and a base64 SPKI public key for
       the SDK's publicKey option (with --out: PREFIX.pem, mode 0600, and PREFIX.pub).
-  sign FILE --key PRIVATE.pem
-      Validate FILE, then print the signed envelope {"payload", "signature"}.
+  sign FILE --key PRIVATE.pem [--expires 30d]
+      Validate FILE (it needs a "version"), then print the signed envelope {"payload",
+      "signature"}. --expires (Nd, Nh or an ISO 8601 date) adds "expires" to the payload:
+      devices refuse the playbook after it.
   help, --help     this text
   --version        the version
 

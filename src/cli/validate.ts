@@ -3,6 +3,7 @@
  * publishing a playbook, with the SDK's own validator and, for a signed envelope, the
  * SDK's signature scheme.
  */
+import { unusable } from '../playbook/verify'
 import type { Playbook } from '../types'
 import { readPublicKey, verifyPayload } from './keys'
 import { loadPlaybook } from './load'
@@ -24,7 +25,8 @@ export function summarise(playbook: Playbook): string {
 
 /**
  * Runs `validate`: exit 0 with a summary line, or exit 1 with the parser's message, every
- * validation error (one per line, each naming its JSON path) or `signature does not verify`.
+ * validation error (one per line, each naming its JSON path), `signature does not verify`,
+ * or what makes devices refuse it anyway (signed without a version, past its `expires`).
  */
 export function validateCommand(args: string[], io: CliIO): number {
   const { values, positionals } = parseFlags('validate', args, { 'public-key': { type: 'string' } }, ['FILE'])
@@ -38,6 +40,8 @@ export function validateCommand(args: string[], io: CliIO): number {
     if (!env) throw cliError(`${file}: not signed, but --public-key was given (an SDK with publicKey set accepts only signed playbooks)`)
     if (!verifyPayload(env.payload, env.signature, key)) throw cliError(`${file}: signature does not verify`)
   })
+  const why = unusable(playbook, envelope)
+  if (why) throw cliError(`${file}: ${why}`)
   const signature = !envelope ? '' : key ? ' · signature verified' : ' · signed, signature not checked (no --public-key)'
   io.out(`${file}: valid · ${summarise(playbook)}${signature}`)
   return EXIT.ok

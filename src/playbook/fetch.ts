@@ -24,6 +24,8 @@ export interface CacheRecord {
   modified?: string | null
   /** When any tab last confirmed it is current (a 200 or a 304). */
   at: number
+  /** The newest version applied so far: no older copy is applied, even once this one expires. */
+  floor?: string
 }
 
 /** What a fetch brought: a new text and its validators, or `null` for 304 Not Modified. */

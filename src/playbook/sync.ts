@@ -12,7 +12,7 @@ import type { Playbook } from '../types'
 import { hidden, onShown } from '../visibility'
 import { validatePlaybook } from './validate'
 import { type CacheRecord, fetchPlaybook, raise, type Source } from './fetch'
-import { createVerifier, isEnvelope } from './verify'
+import { createVerifier, isEnvelope, unusable } from './verify'
 
 /** Where an applied playbook came from, as `on('playbook')` reports it. */
 export type PlaybookOrigin = 'inline' | 'cache' | 'network' | 'tab'
@@ -53,8 +53,17 @@ export const VISIBLE_GAP_MS = 30_000
 export const RETRY_MS = 5000
 
 const q = JSON.stringify
-// Versions compare piece by piece, numbers as numbers: 2026-11-23.10 > 2026-11-23.9 > 2026-11-23.
-const older = (a?: string, b?: string): boolean => !!a && !!b && a.localeCompare(b, 'en', { numeric: true }) < 0
+// Digit runs padded to one width (leading zeros dropped), so that text order is number order.
+const key = (v: string): string => v.replace(/\d+/g, (n) => n.replace(/^0+/, '').padStart(40, '0'))
+
+/**
+ * Whether version `a` is older than `b` (false when either is missing or empty). Runs of
+ * digits compare as numbers (up to 40 digits), anything else character by character (UTF-16
+ * code units), and a version that is the start of another is older: 2026-11-23 <
+ * 2026-11-23.9 < 2026-11-23.10, and 1.02 equals 1.2. Not localeCompare, whose order of case
+ * and punctuation depends on each engine's collation data.
+ */
+export const older = (a?: string, b?: string): boolean => !!a && !!b && key(a) < key(b)
 
 /** Creates the sync; nothing happens until `start`. */
 export function createSync(d: SyncDeps): Sync {
@@ -70,6 +79,10 @@ export function createSync(d: SyncDeps): Sync {
   const refreshMs = Math.min(Math.max(d.refreshSeconds, 1) * 1000, 2 ** 31 - 1)
   const verify = publicKey ? createVerifier(publicKey) : undefined
   let inForce: { version?: string; json: string } | undefined
+  // The newest version applied here, in another tab or on an earlier page (kept in the
+  // stored record where consent allows): an older copy is refused even when the copy in
+  // force is gone, say the stored one has expired, so a replayed old copy cannot roll back.
+  let floor: string | undefined
   let record: CacheRecord | undefined // the copy in force, for conditional requests
   let refused: string | undefined // the last text refused, not to be checked and reported again
   let checked = 0 // when any tab last confirmed the copy in force
@@ -83,23 +96,30 @@ export function createSync(d: SyncDeps): Sync {
 
   // A check that ends after destroy() has nobody left to tell.
   const report = (message: string): void => void (stopped || d.fail(message))
+  const see = (v: unknown): void => void (v && typeof v == 'string' && !older(v, floor) && (floor = v))
 
   // Checks a document whole and puts it in force; throws an Error saying why it is refused.
   const accept = async (doc: unknown, from: PlaybookOrigin): Promise<void> => {
     if (typeof doc == 'string') doc = JSON.parse(doc)
+    let signed
     if (isEnvelope(doc)) {
       if (verify && !(await verify(doc))) raise('signature does not verify with publicKey')
       doc = JSON.parse(doc.payload)
+      signed = 1
     } else if (verify) raise('not signed, and publicKey is set')
     const result = validatePlaybook(doc)
     if (!result.ok) return raise(result.errors.join('; '))
-    const { version } = result.playbook
+    const { playbook } = result
+    const { version } = playbook
+    const why = unusable(playbook, signed)
+    if (why) raise(why)
     const json = q(doc)
     if (inForce && json == inForce.json) return // same rules: nothing to rebuild
-    if (older(version, inForce && inForce.version)) raise(`version ${q(version)} is older than ${q(inForce!.version)}`)
+    if (older(version, floor)) raise(`version ${q(version)} is older than ${q(floor)}`)
     if (stopped) return
-    d.apply(result.playbook, from)
+    d.apply(playbook, from)
     inForce = { version, json }
+    see(version)
   }
 
   // Copies are applied one at a time, in arrival order, so a slow signature check cannot
@@ -123,6 +143,7 @@ export function createSync(d: SyncDeps): Sync {
   // Takes a copy another tab confirmed: a new text is checked and applied; either way its
   // time tells this tab's timer that the check is done.
   const take = async (rec: CacheRecord): Promise<void> => {
+    see(rec.floor)
     if (rec.text == refused) return
     if (!record || rec.text != record.text) {
       const why = await adopt(rec, 'tab')
@@ -168,6 +189,7 @@ export function createSync(d: SyncDeps): Sync {
     if (!why) {
       fails = 0
       checked = rec!.at
+      rec!.floor = floor
       d.post(rec!)
       await d.write(rec!) // before the lock is released, so the next tab reads it
       return true
@@ -206,6 +228,7 @@ export function createSync(d: SyncDeps): Sync {
       }
       if (stopped) return
       if (isRecord(stored)) {
+        see(stored.floor)
         const why = await adopt(stored, 'cache')
         if (why) report(`stored ${why}`)
         else checked = checkedAt(stored)
