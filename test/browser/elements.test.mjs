@@ -69,6 +69,30 @@ forEachEngine('elements', { timeout: 90_000 }, (t) => {
     expect(await page.attr({ role: 'link', within }, 'href')).toBe('https://tracking.example/T-1')
   })
 
+  test('a logout in one tab clears the other: greeting, order widget and the offers made for that user (issue 14, items 1 and 2)', async () => {
+    const a = await open({ calls: [['identify', 'u-1', { firstName: 'Anna' }]] })
+    await settle(a)
+    t.context.shiftClock(31 * MINUTE)
+    await reload(a)
+    const b = await open()
+    for (const page of [a, b]) {
+      await expect.poll(() => greetingText(page)).toBe('Welcome back, Anna!')
+      await expect.poll(() => page.text(CURRENT_STEP), { timeout: 10_000 }).toMatch(/Packed/)
+    }
+    await ready(b)
+    await track(b, 'show_banner')
+    await expect.poll(() => b.visible({ role: 'region', name: 'A banner' })).toBe(true)
+    await a.evaluate(() => window.waymark.reset())
+    const widget = (page) => page.evaluate(() => document.querySelector('waymark-order-status').shadowRoot.querySelector('[part~="order"]').getAttribute('data-state'))
+    for (const page of [a, b]) {
+      await expect.poll(() => greetingText(page)).toBe('Hello, new visitor')
+      await expect.poll(() => widget(page)).toBe('empty')
+    }
+    expect(await b.count({ role: 'region', name: 'A banner' })).toBe(0)
+    expect(await b.evaluate(() => window.waymark.profile().userId)).toBe(null)
+    expect(await t.context.errors()).toEqual([])
+  })
+
   test('banner (top and bottom), toast with a promo code, inline offer; each click or close is recorded', async () => {
     const page = await open()
     await ready(page)
