@@ -15,6 +15,16 @@ export interface DecisionContext {
   readonly device: { mobile: boolean; locale: string }
   readonly time: { hour: number; weekday: number }
   order?: { status: string }
+  /** The playbook's place the visitor is at (`place.id`), or null. */
+  readonly place: { id: string | null }
+}
+
+/** What the context takes from the instance rather than from the visitor. */
+export interface ContextEnv {
+  locale: string
+  /** Query names whose values are `REDACTED` in `page.*`. */
+  redact: string[]
+  place: string | null
 }
 
 /**
@@ -23,7 +33,7 @@ export interface DecisionContext {
  * that triggers as `order:<status>` also carries `order.status`. The page's URLs are seen as
  * they would be recorded: no fragment, the query names in `redact` with `REDACTED` values.
  */
-export function buildContext(s: VisitorState, props: Props, locale: string, now: number, trigger: string, redact: string[]): DecisionContext {
+export function buildContext(s: VisitorState, props: Props, now: number, trigger: string, { locale, redact, place }: ContextEnv): DecisionContext {
   let page: DecisionContext['page'] | undefined
   let device: DecisionContext['device'] | undefined
   let time: DecisionContext['time'] | undefined
@@ -60,6 +70,7 @@ export function buildContext(s: VisitorState, props: Props, locale: string, now:
       const d = new Date(now)
       return (time ||= { hour: d.getHours(), weekday: d.getDay() })
     },
+    place: { id: place },
     ...(trigger.startsWith('order:') && { order: { status: trigger.slice(6) } }),
   }
 }

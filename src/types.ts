@@ -86,6 +86,16 @@ export interface Playbook {
   texts?: Record<string, Record<string, string>>
   /** Named groups for `$inGroup` / `$notInGroup`. */
   groups?: Record<string, unknown[]>
+  /** Shops and other places: entering one fires `place:<id>` (see `locate()`). */
+  places?: Place[]
+}
+
+/** A place: a circle of `radius` metres (10 to 5,000) around a point in degrees. */
+export interface Place {
+  id: string
+  lat: number
+  lng: number
+  radius: number
 }
 
 /** A playbook signed with ECDSA P-256 over the UTF-8 bytes of `payload`. */
@@ -319,6 +329,13 @@ export interface Waymark {
   greeting(): Greeting | null
   /** Would the rule fire now, and if not, which condition path, cap, schedule or rollout stops it. */
   explain(ruleId: string): Explanation
+  /**
+   * Reads the device position now, which may prompt for permission, and resolves the id of the
+   * playbook's place the visitor is at, or null (no such place, no permission, consent denied,
+   * no geolocation). The position itself never leaves the device.
+   * @example shopButton.onclick = async () => (await wm.locate()) && showInStoreHelp()
+   */
+  locate(): Promise<string | null>
   /** Syncs the playbook now, whatever the schedule. Resolves when done; failures go to `on('error')`. */
   refresh(): Promise<void>
   /** Delivers queued events now. Resolves when the queue is drained or an attempt failed; never rejects. */

@@ -17,6 +17,8 @@ export interface VisitorState extends Omit<Profile, 'returning'> {
   journey: Journey
   /** Offer impressions per rule, for caps; shared across tabs like the rest. */
   impressions: Impressions
+  /** When the visitor was last known inside each place (place id → epoch ms): no coordinates. */
+  placesSeen: Record<string, number>
   /** Logical clock of the last change: across tabs, the newer state wins. */
   rev: number
   /**
@@ -65,6 +67,7 @@ export function freshVisitor(now: number, epoch = 0): VisitorState {
     sessionEvents: 0,
     journey: emptyJourney(),
     impressions: {},
+    placesSeen: {},
     rev: now,
     epoch,
   }
@@ -158,6 +161,7 @@ export function restore(raw: unknown): VisitorState | null {
     traits: { ...s.traits },
     journey: { ...s.journey, stages: s.journey.stages.slice(-MAX_STAGE_HISTORY), counts: { ...s.journey.counts } },
     impressions: Object.fromEntries(impressions) as Impressions,
+    placesSeen: Object.fromEntries(Object.entries(isObj(raw.placesSeen) ? raw.placesSeen : {}).filter(([, t]) => isNum(t))) as Record<string, number>,
   }
   // A record from before the bounds (or another tab's) is brought within them.
   trimCounts(next.journey.counts)

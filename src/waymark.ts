@@ -5,8 +5,7 @@ import { buildContext } from './context'
 import { createDelivery } from './delivery/delivery'
 import { createEmitter } from './emitter'
 import { adoptIdentity } from './identity'
-import { uuid } from './ids'
-import { compileStages, DEFAULT_STAGES, step } from './journey'
+import { compileStages, DEFAULT_STAGES } from './journey'
 import { copyProps, isTrackName, toUserId } from './input'
 import { describe, isArr } from './is'
 import { createOffers } from './offers'
@@ -18,10 +17,12 @@ import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
 import { createGuard } from './guard'
 import { createOrders } from './orders'
+import { createPlaces } from './places'
+import { createRecorder } from './record'
 import { mergeImpressions } from './rules/engine'
 import { greetingFor, textFor } from './texts'
-import type { ConsentState, EventType, Identity, Playbook, Props, Waymark, WaymarkEvent, WaymarkEventMap, WaymarkOptions } from './types'
-import { changed, freshVisitor, journeyOf, newer, persistable, profileOf, restore, touch } from './visitor'
+import type { ConsentState, Identity, Playbook, Props, Waymark, WaymarkEventMap, WaymarkOptions } from './types'
+import { changed, freshVisitor, journeyOf, newer, persistable, profileOf, restore } from './visitor'
 
 const STATE_KEY = 'visitor'
 const PLAYBOOK_KEY = 'playbook'
@@ -108,42 +109,15 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     log('consent', next)
   }
 
-  const context = (props: Props, now: number, trigger: string) => buildContext(state, props, locale, now, trigger, o.redact)
+  const context = (props: Props, now: number, trigger: string) =>
+    buildContext(state, props, now, trigger, { locale, redact: o.redact, place: places.current() })
 
-  // Every journey event goes through here: session, count, stage, listeners, then rules
-  // (offer events count and move stages but trigger no rules, so offers cannot cascade).
-  // An event may trigger under another name: an `order_status` event is `order:<status>`.
-  const record = (type: EventType, name: string, props: Props = {}, trigger = name): WaymarkEvent => {
-    const now = Date.now()
-    if (type !== 'session' && type !== 'stage') {
-      visit(now)
-      state.sessionEvents++
-    }
-    const before = state.journey.stage
-    const entered = type === 'stage' ? null : step(state.journey, stages, trigger, () => context(props, now, trigger), now)
-    save()
-    const event: WaymarkEvent = {
-      id: uuid(), type, name, props, at: now,
-      anonymousId: state.anonymousId, userId: state.userId, sessionId: state.sessionId, stage: state.journey.stage,
-    }
-    log(type, name, event)
-    // Traits outside `storeTraits` never reach the device: such an identify goes from memory.
-    delivery.push(event, name === 'identify' && Object.keys(props).some((k) => !o.storeTraits.includes(k)))
-    events.emit('event', event)
-    if (type !== 'offer') offers.run(trigger, props, now)
-    if (entered) {
-      const change = { stage: entered, previous: before, cycle: state.journey.cycle, at: now, event: trigger }
-      log('stage', change)
-      events.emit('stage', change)
-      record('stage', `stage:${entered}`, { previous: before, cycle: change.cycle })
-    }
-    return event
-  }
-
-  // After a logout it says so: the site's identity endpoint forgets who was there.
-  const sessionStart = (props?: Props): void => void record('session', 'session_start', props)
-  // Marks activity; a visit idle for 30 minutes has ended, and this starts the next one.
-  const visit = (now = Date.now()): void => void (touch(state, now) && sessionStart())
+  const { record, visit, sessionStart } = createRecorder({
+    state: () => state, stages: () => stages, context, save, storeTraits: o.storeTraits, log,
+    deliver: (event, memory) => delivery.push(event, memory),
+    emit: (type, payload) => events.emit(type, payload),
+    run: (trigger, props, now) => offers.run(trigger, props, now),
+  })
 
   const offers = createOffers({
     state: () => state,
@@ -175,6 +149,16 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     fail, log,
   })
 
+  // Only place ids come out of it; entering one is a `place_entered` event triggering `place:<id>`.
+  const places = createPlaces({
+    allowed: () => consent !== 'denied', seen: () => state.placesSeen, fail, log,
+    inside: api((id: string, entered: boolean) => {
+      state.placesSeen[id] = Date.now()
+      if (entered) record('track', 'place_entered', { place: id }, `place:${id}`)
+      else save()
+    }),
+  })
+
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 
   const pageView = (props: Props, referrer?: string): void => void record('page', 'page', { ...pageProps(o.redact, referrer), ...props })
@@ -185,6 +169,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     const { stages: list, rules, groups, version = null } = playbook
     stages = compileStages(list || DEFAULT_STAGES, (c) => compileCondition(c, groups))
     offers.use(rules, groups)
+    places.use(playbook.places)
     texts = playbook.texts
     log('playbook', version, from)
     events.emit('playbook', { version, from })
@@ -276,6 +261,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     journey: () => journeyOf(state),
     greeting: () => greetingFor(state.visits > 1, state.traits, locale, texts, Date.now()),
     order: (id) => ready.then(() => orders.get(id)),
+    locate: () => ready.then(() => places.locate()),
     watchOrder: (id) => guard.later(ready, () => orders.watch(id)),
     locale,
     text: (key, params) => textFor(key, locale, texts, params),
@@ -291,6 +277,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       sync.stop()
       delivery.stop()
       orders.stop()
+      places.stop()
       void storage.close()
       channel.close()
       events.clear()

@@ -246,6 +246,20 @@ describe('waymark simulate', () => {
     expect(out).toContain('  fires  delivered: toast, priority 0')
   })
 
+  it('sets place.id for a place:<id> trigger, and takes it from --context for any other (issue 18)', async () => {
+    const places = write({
+      places: [{ id: 'store-tverskaya', lat: 55.7652, lng: 37.6056, radius: 150 }],
+      rules: [
+        { id: 'coffee', on: ['place:store-tverskaya'], if: { 'place.id': 'store-tverskaya' }, offer: { kind: 'toast', title: 'Кофе в подарок' } },
+        { id: 'in-store-cart', on: ['cart_viewed'], if: { 'place.id': { $exists: true, $ne: null } }, offer: { kind: 'toast', title: 'Заберите здесь' } },
+      ],
+    })
+    expect((await cli('simulate', places, '--event', 'place:store-tverskaya', ...AT)).out).toContain('  fires  coffee: toast')
+    expect((await cli('simulate', places, '--event', 'cart_viewed', ...AT)).out).toContain('  no     in-store-cart: condition not met: place.id')
+    const there = await cli('simulate', places, '--event', 'cart_viewed', '--context', '{"place":{"id":"store-tverskaya"}}', ...AT)
+    expect(there.out).toContain('  fires  in-store-cart: toast')
+  })
+
   it('summarises the rules that do not listen on one line and states its assumptions', async () => {
     const { out } = await cli('simulate', file, '--event', 'order:delivered', ...AT)
     expect(out).toContain('not listening to order:delivered: nudge, lower, off, later, past, slot, other\n')

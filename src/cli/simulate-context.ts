@@ -37,7 +37,8 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 /**
  * Builds the context for one simulated trigger: defaults for a first visit (one visit,
  * not returning, session `simulate`, no stage yet, the event counted once, anonymous user,
- * desktop, English), `order.status` for an `order:<status>` trigger, then `--context`,
+ * desktop, English), `order.status` for an `order:<status>` trigger and `place.id` for a
+ * `place:<id>` one, then `--context`,
  * then `event` = the props.
  */
 export function simulationContext({ event, props, context, now }: SimulatedEvent): DecisionContext {
@@ -52,6 +53,7 @@ export function simulationContext({ event, props, context, now }: SimulatedEvent
     page: { path: '/', url: '', referrer: '', query: {} },
     device: { mobile: false, locale: 'en' },
     time: { hour: d.getHours(), weekday: d.getDay() },
+    place: { id: event.startsWith('place:') ? event.slice(6) : null },
   }
   if (event.startsWith('order:')) defaults.order = { status: event.slice(6) }
   const merged = deepMerge(defaults, context || {})

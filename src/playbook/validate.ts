@@ -23,6 +23,7 @@ const str = is('string')
 const bool = is('boolean')
 const names = test((v) => isArr(v) && v.length && v.every((n) => n && typeof n == 'string'), 'an array of event names')
 const count = test((v) => Number.isInteger(v) && v >= 0, 'a non-negative integer')
+const within = (lo: number, hi: number, unit = '') => test((v) => typeof v == 'number' && v >= lo && v <= hi, `a number from ${lo} to ${hi}${unit}`)
 const date: Check = (v) => isNaN(parseDate(v)) && `${q(v)} is not an ISO 8601 date (${DATE_FORMAT})`
 const KINDS = ['banner', 'toast', 'modal', 'inline', 'headless']
 
@@ -146,13 +147,14 @@ export function validatePlaybook(doc: unknown): ValidationResult {
           // A `from` that does not parse compares false (NaN), so only its own error is reported.
           // A date alone is a whole day: `from` from its start, `until` to its end.
           until: (v: any, _: string, o: any) => date(v) || (parseDate(o.from) >= parseDate(v, true) && 'must be after from'),
-          rollout: test((v) => typeof v == 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'),
+          rollout: within(0, 1),
         },
         3,
       ),
     ),
     texts: obj(obj(str)),
     groups: obj(test(isArr, 'an array')),
+    places: list(obj({ id: id('place'), lat: within(-90, 90), lng: within(-180, 180), radius: within(10, 5000, ' (metres)') }, 4)),
   })
 
   at('playbook', () => root(doc, ''))
