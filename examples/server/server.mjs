@@ -317,6 +317,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   // What a newcomer wants to open, and the backend the demo talks to.
   console.log(`Waymark demo storefront (script tag, English and Russian): ${url}/`)
   console.log(`  product page: ${url}/product/espresso-roast   cart: ${url}/cart   live order: ${url}/order/A-1001`)
+  console.log(`  our shops: ${url}/shops (an in-store offer at the Tverskaya shop; to be there in Chrome: DevTools > ⋮ > More tools > Sensors > Location: Other… 55.7652, 37.6056, then "Am I in a shop?")`)
   console.log(`npm (ESM, headless) example: ${url}/esm/`)
   console.log(`Backend: playbook ${url}/playbook.json (ETag) · events POST ${url}/collect (seen: ${url}/__collect) · orders ${url}/api/orders/{id} · visitor ${url}/identity`)
   if (!existsSync(join(REPO, 'dist', 'waymark.iife.js'))) console.warn('dist/waymark.iife.js is missing: run `npm run build` first')

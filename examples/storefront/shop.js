@@ -20,6 +20,7 @@ const TEXTS = {
     'nav.catalogue': 'Catalogue',
     'nav.cart': 'Cart',
     'nav.order': 'My order',
+    'nav.shops': 'Our shops',
     'lang.label': 'Language',
     'greeting.first': 'Welcome to Northbean!',
     'catalogue.title': 'Freshly roasted, delivered',
@@ -39,6 +40,15 @@ const TEXTS = {
     'order.unavailable': 'Order status is unavailable right now.',
     'missing.title': 'Page not found',
     'missing.back': 'Back to the catalogue',
+    'shops.title': 'Our shops',
+    'shops.store-tverskaya': 'Tverskaya 7',
+    'shops.tverskaya': 'Tverskaya 7, Moscow: coffee bar and click-and-collect desk, 8:00–22:00.',
+    'shops.lead': 'In one of our shops? Your phone can tell this page, and the page tells no one: the position is compared with the shops on your device and never sent.',
+    'shops.locate': 'Am I in a shop?',
+    'shops.asking': 'Checking…',
+    'shops.at': 'You are at: {place}.',
+    'shops.none': 'Not in one of our shops (or the position was not shared).',
+    'title.shops': 'Our shops',
     'panel.title': 'What Waymark knows',
     'panel.loading': 'Loading the SDK…',
     'panel.stages': 'Journey stages',
@@ -61,6 +71,7 @@ const TEXTS = {
     'nav.catalogue': 'Каталог',
     'nav.cart': 'Корзина',
     'nav.order': 'Мой заказ',
+    'nav.shops': 'Наши магазины',
     'lang.label': 'Язык',
     'greeting.first': 'Добро пожаловать в Northbean!',
     'catalogue.title': 'Свежая обжарка с доставкой',
@@ -80,6 +91,15 @@ const TEXTS = {
     'order.unavailable': 'Статус заказа сейчас недоступен.',
     'missing.title': 'Страница не найдена',
     'missing.back': 'Вернуться в каталог',
+    'shops.title': 'Наши магазины',
+    'shops.store-tverskaya': 'Тверская, 7',
+    'shops.tverskaya': 'Москва, Тверская, 7: кофе-бар и пункт выдачи заказов, 8:00–22:00.',
+    'shops.lead': 'Вы в нашем магазине? Телефон может сказать это странице, а страница не скажет никому: положение сравнивается с адресами магазинов на вашем устройстве и никуда не отправляется.',
+    'shops.locate': 'Я в магазине?',
+    'shops.asking': 'Проверяем…',
+    'shops.at': 'Вы здесь: {place}.',
+    'shops.none': 'Вы не в нашем магазине (или положение не было передано).',
+    'title.shops': 'Наши магазины',
     'panel.title': 'Что знает Waymark',
     'panel.loading': 'Загружаем SDK…',
     'panel.stages': 'Этапы пути покупателя',
@@ -183,6 +203,7 @@ function render () {
   if (path === '/' || path === '/catalog' || path === '/index.html') renderCatalogue()
   else if ((m = /^\/product\/([\w-]+)$/.exec(path))) renderProduct(m[1])
   else if (path === '/cart') renderCart()
+  else if (path === '/shops') renderShops()
   else if ((m = /^\/order\/([\w-]+)$/.exec(path))) renderOrder(m[1])
   else renderMissing()
   $('main').focus({ preventScroll: true })
@@ -192,6 +213,19 @@ function render () {
 function renderCatalogue () {
   show('view-catalogue')
   document.title = pageTitle()
+}
+
+// locate() may prompt for the position; the SDK compares it with the playbook's places on the
+// device and answers with a place id (or null). Entering a shop also fires place:<id> rules.
+function renderShops () {
+  show('view-shops')
+  document.title = pageTitle(t('title.shops'))
+}
+function locateMe () {
+  $('shops-result').textContent = t('shops.asking')
+  whenSdk().then(() => window.waymark.locate()).then((place) => {
+    $('shops-result').textContent = place ? t('shops.at', { place: t('shops.' + place) }) : t('shops.none')
+  }, () => { $('shops-result').textContent = t('shops.none') })
 }
 
 function renderMissing () {
@@ -403,6 +437,7 @@ for (const button of document.querySelectorAll('.lang-switch [data-lang]')) {
 }
 $('add-to-cart').addEventListener('click', addToCart)
 $('place-order').addEventListener('click', placeOrder)
+$('locate').addEventListener('click', locateMe)
 $('identify').addEventListener('click', () => {
   // email is a trait for this visit only: storeTraits keeps just firstName, name and locale.
   wm('identify', 'u-42', { firstName: 'Анна', email: 'anna@example.com' })
