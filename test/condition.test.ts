@@ -141,49 +141,48 @@ describe('conditionErrors', () => {
     }
   })
 
-  it('reports invalid and pathological regexes', () => {
+  it('reports invalid, unsupported and too large regexes', () => {
     expect(conditionErrors({ ua: { $regex: '[a-' } }, 'p')).toEqual(['p.ua: invalid regex "[a-"'])
-    for (const pattern of ['(a+)+', '(a*)*$', '^(\\w+\\s?)*$', '((ab)+c){2,}', '(?:x+y)+']) {
-      expect(conditionErrors({ ua: { $regexi: pattern } }, 'p')).toEqual([
-        `p.ua: pathological regex ${JSON.stringify(pattern)} (nested quantifiers)`,
-      ])
-    }
-    for (const pattern of ['(Mobile|Tablet)', '^a+b*$', '(ab)+', '(a+)?', '[(a+)]+', '\\(a+\\)+', '-12-25$']) {
+    expect(conditionErrors({ ua: { $regexi: '(a)\\1' } }, 'p')).toEqual(['p.ua: unsupported regex "(a)\\\\1" (backreference or octal escape)'])
+    expect(conditionErrors({ ua: { $regex: '(?<!a)b' } }, 'p')).toEqual(['p.ua: unsupported regex "(?<!a)b" (lookaround)'])
+    expect(conditionErrors({ ua: { $regex: '\\d{1000}' } }, 'p')).toEqual(['p.ua: regex too large "\\\\d{1000}" (over 500 steps per character)'])
+    for (const pattern of ['(a+)+', '(a*)*$', '^(\\w+\\s?)*$', '((ab)+c){2,}', '(?:x+y)+', '(Mobile|Tablet)', '^a+b*$', '(ab)+', '(a+)?', '[(a+)]+', '\\(a+\\)+', '-12-25$']) {
+      expect(conditionErrors({ ua: { $regexi: pattern } }, 'p')).toEqual([])
       expect(conditionErrors({ ua: { $regex: pattern } }, 'p')).toEqual([])
     }
   })
 
-  // Repeated alternatives that can match the same text backtrack exponentially too: `^(a|aa)+$`
-  // on 999 'a's and a 'b' would take about 10^208 steps. Alternatives that part at a literal
-  // character are safe and stay allowed.
+  // These were flagged "pathological" by the heuristic screen that preceded the linear-time
+  // matcher: they backtrack exponentially or polynomially in RegExp (`^(a|aa)+$` on 999 'a's
+  // and a 'b' would take about 10^208 steps). Now they are accepted, give RegExp's answer, and
+  // take milliseconds on a crafted 1,000-character near miss.
   it.each([
-    ['^(a|aa)+$', 'overlapping alternatives'],
-    ['(a|a)*', 'overlapping alternatives'],
-    ['^(ab|a)*c', 'overlapping alternatives'],
-    ['(\\w|_)+', 'overlapping alternatives'],
-    ['(x|[a-z])+', 'overlapping alternatives'],
-    ['(?:foo|Foo){2,}', 'overlapping alternatives'], // strict: compared without case
-    ['(a?|b)+', 'nested quantifiers'], // an optional part inside a repeated group
-    ['(a?){2,}(a)*a$', 'nested quantifiers'],
-    ['a+(a+|a+)?b$', 'overlapping alternatives'], // optional counts for alternatives
-    ['((a|ab)c)+', 'overlapping alternatives'],
-    ['(|a)*', 'overlapping alternatives'],
-    ['(.|\\n)*', 'overlapping alternatives'],
-    ['.*a.*b.*c', 'three or more unbounded wildcards'],
-    ['^.+/.*/.{2,}$', 'three or more unbounded wildcards'],
-    ['a+a+a+b', 'three or more unbounded repetitions in a row'],
-    ['^\\s*\\w+\\s*$', 'three or more unbounded repetitions in a row'],
-    ['[a-z]*(b)+c{2,}', 'three or more unbounded repetitions in a row'],
-  ])('flags %s as pathological (%s)', (pattern, why) => {
-    expect(conditionErrors({ ua: { $regex: pattern } }, 'p')).toEqual([`p.ua: pathological regex ${JSON.stringify(pattern)} (${why})`])
+    ['^(a|aa)+$', 'a'.repeat(999) + 'b'],
+    ['^(a|a)*$', 'a'.repeat(999) + '!'],
+    ['^(ab|a)*c', 'ab'.repeat(500)],
+    ['(\\w|_)+$', '_'.repeat(999) + '!'],
+    ['(x|[a-z])+$', 'x'.repeat(999) + '!'],
+    ['^(?:foo|Foo){2,}$', 'foo'.repeat(333) + '!'],
+    ['^(a?|b)+$', 'a'.repeat(999) + 'c'],
+    ['(a?){2,}(a)*a$', 'a'.repeat(999) + 'b'],
+    ['a+(a+|a+)?b$', 'a'.repeat(1000)],
+    ['^((a|ab)c)+$', 'ac'.repeat(499) + 'x'],
+    ['^(|a)*$', 'a'.repeat(999) + 'b'],
+    ['^(.|\\n)*$', 'a'.repeat(999) + '\u2028'],
+    ['.*a.*b.*c', 'ab'.repeat(500)],
+    ['^.+/.*/.{2,}$', '/'.repeat(999) + '\n'],
+    ['a+a+a+b', 'a'.repeat(1000)],
+    ['^\\s*\\w+\\s*$', ' '.repeat(500) + 'x'.repeat(499) + '!'],
+    ['[a-z]*(b)+c{2,}', 'b'.repeat(1000)],
+  ])('accepts %s, once flagged as pathological, and evaluates it in linear time', (pattern, nearMiss) => {
+    expect(conditionErrors({ ua: { $regex: pattern } }, 'p')).toEqual([])
+    const check = compileCondition({ ua: { $regex: pattern } })
+    const started = performance.now()
+    expect(check({ ua: nearMiss })).toBe(false)
+    expect(performance.now() - started).toBeLessThan(50) // a guard, not a benchmark: RegExp takes seconds to ages here
+    for (const short of ['aa', 'abc', 'foofoo', 'acac', '//ab', 'aab', ' x ', 'bcc', '_', 'x\n'])
+      expect([short, check({ ua: short })]).toEqual([short, new RegExp(pattern).test(short)])
   })
-
-  it.each(['(cat|dog)+', '^/(catalog|product)/(\\w+)$', '(bar|baz)*', '(?:ru|en)(-[A-Z]{2})?', '(a|b|c)*', '(\\.com|\\.org)+', '(a|aa)', '.*foo.*bar', 'a.{2}b.?c.*d\\.*e', '\\d+\\.\\d+\\.\\d+', '^\\s*(\\w+)\\s*$', '[a-z]+-[0-9]+_\\w*', 'a+b?c+'])(
-    'allows %s',
-    (pattern) => {
-      expect(conditionErrors({ ua: { $regex: pattern } }, 'p')).toEqual([])
-    },
-  )
 
   it('reports wrong operand types', () => {
     expect(
@@ -240,29 +239,31 @@ describe('conditionErrors', () => {
   })
 })
 
-describe('pathological regexes', () => {
-  it('fail closed in compileCondition too, so (a+)+$ never backtracks on page input', () => {
+describe('regexes that backtrack in RegExp', () => {
+  it('(a+)+$ is accepted and never backtracks on page input: the matcher is linear', () => {
     const check = compileCondition({ 'event.q': { $regex: '(a+)+$' } })
     const started = performance.now()
-    expect(check({ event: { q: 'a'.repeat(5000) + '!' } })).toBe(false)
-    expect(check({ event: { q: 'aaa' } })).toBe(false) // even where it would match: the rule is broken
-    expect(performance.now() - started).toBeLessThan(1000) // not a benchmark: without the check this never ends
+    expect(check({ event: { q: 'a'.repeat(999) + '!' } })).toBe(false)
+    expect(check({ event: { q: 'aaa' } })).toBe(true)
+    expect(check({ event: { q: 'a'.repeat(5000) + '!' } })).toBe(true) // it sees the first 1,000 characters
+    expect(performance.now() - started).toBeLessThan(50) // a guard, not a benchmark: RegExp never ends here
     expect(compileCondition({ 'event.q': { $regex: '^a+$' } })({ event: { q: 'aaa' } })).toBe(true)
   })
 
-  it('two unbounded wildcards stay allowed: their worst case on 1,000 characters is a fraction of a second', () => {
+  it('unbounded wildcards cost one pass: .*a.*b.*c answers at once on a crafted value', () => {
     const check = compileCondition({ 'event.q': { $regex: '.*foo.*bar' } })
     const started = performance.now()
     expect(check({ event: { q: 'foo'.repeat(333) } })).toBe(false)
-    expect(performance.now() - started).toBeLessThan(5000) // not a benchmark: about 0.3 s here; three wildcards took 11 s
-    expect(compileCondition({ 'event.q': { $regex: '.*a.*b.*c' } })({ event: { q: 'abc' } })).toBe(false) // screened out
+    expect(compileCondition({ 'event.q': { $regex: '.*a.*b.*c' } })({ event: { q: 'ab'.repeat(500) } })).toBe(false)
+    expect(performance.now() - started).toBeLessThan(50) // a guard: RegExp took 0.3 s and 11 s here
+    expect(compileCondition({ 'event.q': { $regex: '.*a.*b.*c' } })({ event: { q: 'abc' } })).toBe(true)
   })
 
-  it('fail closed for overlapping alternatives: ^(a|aa)+$ never runs on a near miss within the 1,000-character cap', () => {
+  it('^(a|aa)+$ answers a near miss within the 1,000-character cap at once, and matches where it should', () => {
     const check = compileCondition({ 'event.q': { $regex: '^(a|aa)+$' } })
     const started = performance.now()
     expect(check({ event: { q: 'a'.repeat(999) + 'b' } })).toBe(false)
-    expect(check({ event: { q: 'aa' } })).toBe(false) // even where it would match: the rule is broken
-    expect(performance.now() - started).toBeLessThan(1000) // not a benchmark: without the check this never ends
+    expect(performance.now() - started).toBeLessThan(50) // a guard: RegExp never ends here
+    expect(check({ event: { q: 'aa' } })).toBe(true)
   })
 })

@@ -99,10 +99,10 @@ describe('validatePlaybook: invalid documents', () => {
     ],
     [
       'several condition problems',
-      { rules: [rule({ if: { $or: {}, 'page.path': { $regex: '(a+)+' }, tags: { $in: 'x' } } })] },
+      { rules: [rule({ if: { $or: {}, 'page.path': { $regex: '(a+)+\\1' }, tags: { $in: 'x' } } })] },
       [
         'rules[0].if: "$or" needs an array of conditions',
-        'rules[0].if.page.path: pathological regex "(a+)+" (nested quantifiers)',
+        'rules[0].if.page.path: unsupported regex "(a+)+\\\\1" (backreference or octal escape)',
         'rules[0].if.tags: "$in" needs an array',
       ],
     ],

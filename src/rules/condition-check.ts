@@ -9,7 +9,7 @@
 
 import { isArr, isObj } from '../is'
 import { isOps } from './condition'
-import { pathological } from './regex'
+import { MAX_REGEX_COST, compileRegex, type Refusal } from './regex'
 
 type Check = (operand: unknown, path: string, out: string[], op: string) => void
 
@@ -34,15 +34,18 @@ const allOf: Check = (e, p, out, op) => {
   else e.forEach((x, i) => checkValue(x, `${p}.${op}[${i}]`, out))
 }
 
+// Why the matcher refuses a pattern (% stands for it); `$regexi` compiles with case folding.
+const REFUSED: Record<Refusal, string> = {
+  invalid: 'invalid regex %',
+  'too large': `regex too large % (over ${MAX_REGEX_COST} steps per character)`,
+  backreference: 'unsupported regex % (backreference or octal escape)',
+  lookaround: 'unsupported regex % (lookaround)',
+  unsupported: 'unsupported regex % (group syntax)',
+}
 const regex: Check = (e, p, out, op) => {
   if (typeof e != 'string') return void out.push(`${p}: "${op}" needs a pattern string`)
-  try {
-    new RegExp(e)
-  } catch {
-    return void out.push(`${p}: invalid regex ${quote(e)}`)
-  }
-  const why = pathological(e)
-  if (why) out.push(`${p}: pathological regex ${quote(e)} (${why})`)
+  const why = compileRegex(e, op == '$regexi')
+  if (typeof why == 'string') out.push(`${p}: ${REFUSED[why].replace('%', () => quote(e))}`)
 }
 
 // Operand checks, one per operator; the key set is also the list of known operators.
@@ -127,10 +130,10 @@ function checkCondition(c: unknown, p: string, out: string[]): void {
  * `conditionErrors({ 'event.total': { $gtt: 5 } }, 'rules[3].if')` →
  * `['rules[3].if.event.total: unknown operator "$gtt"']`.
  *
- * Reports unknown operators, invalid regexes (and patterns with nested quantifiers such as
- * `(a+)+` as "pathological regex"), wrong operand types (`$in` needs an array, `$and`/`$or`/
- * `$nor` need arrays of objects, `$size` needs a number or condition, …) and non-object
- * conditions. Never throws for any input; an empty array means the condition is valid.
+ * Reports unknown operators, invalid regexes (and, as "unsupported regex", backreferences and
+ * lookaround; as "regex too large", patterns over the matcher's cost limit), wrong operand
+ * types (`$in` needs an array, `$and`/`$or`/`$nor` need arrays of objects, `$size` needs a
+ * number or condition, …) and non-object conditions. Never throws for any input; an empty array means the condition is valid.
  *
  * @param condition the condition to check, as parsed from JSON
  * @param path JSON path of the condition inside its document, used as message prefix

@@ -9,7 +9,7 @@
  */
 
 import { isArr, isObj } from '../is'
-import { pathological } from './regex'
+import { compileRegex } from './regex'
 
 /** A compiled condition: `true` when the context matches. Never throws. */
 export type CompiledCondition = (context: unknown) => boolean
@@ -20,7 +20,8 @@ type P = (a: any) => boolean
 type Groups = Record<string, unknown>
 type Op = (operand: any, groups: Groups) => P
 
-// Regexes only ever see this many characters, so a slow pattern's work stays bounded.
+// Regexes only ever see this many characters: with the matcher's cost limit, that bounds the
+// work of one evaluation (regex.ts).
 const MAX_REGEX_INPUT = 1000
 
 const no: P = () => false
@@ -92,18 +93,14 @@ const allOf =
     return (a) => isArr(a) && fs.every((f) => a.some(f))
   }
 
+// A pattern runs in linear time (regex.ts): one evaluation costs at most MAX_REGEX_COST steps
+// per character. A pattern the matcher refuses (invalid, a backreference or lookaround, too
+// large) makes this part fail closed, as GrowthBook does for an invalid one.
 const regex =
-  (flags?: string): Op =>
+  (i?: 1): Op =>
   (e) => {
-    // A pattern with nested quantifiers can backtrack for seconds even on the capped input:
-    // it fails closed here too, not only in validatePlaybook.
-    if (typeof e != 'string' || pathological(e)) return no
-    try {
-      const r = new RegExp(e, flags) // once per closure; nothing is cached globally
-      return (a) => r.test((a + '').slice(0, MAX_REGEX_INPUT))
-    } catch {
-      return no // invalid pattern: this part never matches
-    }
+    const m = typeof e == 'string' && compileRegex(e, !!i) // once per closure; nothing is cached globally
+    return typeof m == 'function' ? (a) => m((a + '').slice(0, MAX_REGEX_INPUT)) : no
   }
 
 const group = (g: Groups, name: unknown): unknown[] => {
@@ -151,7 +148,7 @@ const OPS: Record<string, Op> = {
     return (a) => isArr(a) && a.some((x) => x && f(x))
   },
   $regex: regex(),
-  $regexi: regex('i'),
+  $regexi: regex(1),
   $type: (e) => (a) => typeOf(a) === e,
 }
 // `$eq` … `$gte` compare with the operand as it is; `$veq` … `$vgte` with it as a version.
