@@ -65,6 +65,13 @@ export function forEachEngine (title, options, body) {
   }
 }
 
+/**
+ * Why `engine` cannot emulate the device position (so tests of places cannot run in it), or
+ * '' when `t.context.setGeolocation` and `setGeolocationPermission` work there.
+ * @param {string} engine
+ */
+export const geolocationMissing = (engine) => ENGINES[engine].geolocationMissing || ''
+
 /** The example server on a free port; collected events go to a temporary directory. */
 export async function startTestServer () {
   if (!existsSync(IIFE_PATH)) throw new Error(`${IIFE_PATH} is missing: run \`npm run build\` before the browser tests`)
@@ -76,7 +83,8 @@ export async function startTestServer () {
 /**
  * A context: its own storage, and its own test origin (`url`) in front of the example server.
  * newPage(), openTestPage(opts), serve(prefix, html, headers), setOffline(bool),
- * shiftClock(ms), addInitScript(fn), reports(kind?), close().
+ * shiftClock(ms), addInitScript(fn), setGeolocation(fix), setGeolocationPermission(state),
+ * reports(kind?), close().
  */
 export async function newContext (browser, server, { locale = 'en-US' } = {}) {
   const raw = await browser.newContext({ locale })
@@ -106,6 +114,25 @@ export async function newContext (browser, server, { locale = 'en-US' } = {}) {
       await Promise.all([...pages].map((p) => p.evaluate((o) => window.__t.setOffline(o), offline).catch(() => {})))
     },
     shiftClock: (ms) => origin.shiftClock(ms),
+    /**
+     * The device position every page of the context reads from now on, open or to come, set
+     * through the engine's own emulation (never faked in the page): `{ latitude, longitude,
+     * accuracy }`, in degrees and metres. Rejects in an engine without one (geolocationMissing).
+     */
+    async setGeolocation ({ latitude, longitude, accuracy = 10 }) {
+      if (!raw.setGeolocation) throw new Error('this engine cannot emulate the position: see geolocationMissing(engine)')
+      await raw.setGeolocation({ latitude, longitude, accuracy })
+    },
+    /**
+     * The geolocation permission of the context's origin, as the Permissions API will report
+     * it: 'granted', 'denied' or 'prompt' (a prompt is answered as the headless engine does:
+     * Chromium refuses it at once, Firefox leaves it open). Rejects where it cannot be set.
+     */
+    async setGeolocationPermission (state) {
+      if (!['granted', 'denied', 'prompt'].includes(state)) throw new Error(`setGeolocationPermission: ${state} is not granted, denied or prompt`)
+      if (!raw.setGeolocationPermission) throw new Error('this engine cannot set the geolocation permission: see geolocationMissing(engine)')
+      await raw.setGeolocationPermission(state, origin.url)
+    },
     addInitScript: (fn) => origin.addInitScript(fn),
     /** What the pages reported: `kind` 'pageerror', 'console.error' or 'console.warn' (texts). */
     async reports (kind) {

@@ -18,6 +18,16 @@ export function missing () {
   return absent.length ? `WebKit needs ${absent.map(([f, p]) => `${f} (apt-get install -y ${p})`).join(', ')}` : ''
 }
 
+/**
+ * Why this engine cannot emulate the device position. Classic WebDriver has no command for
+ * it, and neither has WebKitWebDriver 2.50: no Set Permission (the Permissions spec's
+ * `POST /session/{id}/permissions`) and no position override among its endpoints, no
+ * capability for either (its only vendor one is `webkitgtk:browserOptions`: binary, args,
+ * certificates, useOverlayScrollbars), and no MiniBrowser option. Left alone, a read under
+ * automation turns the permission to 'denied' and never calls back.
+ */
+export const geolocationMissing = 'WebKitWebDriver (classic W3C WebDriver) has no geolocation emulation: no Set Permission endpoint (POST /session/{id}/permissions) and no position override, as a command or as a capability (its only vendor capability is webkitgtk:browserOptions)'
+
 const freePort = () => new Promise((resolve, reject) => {
   const s = createServer()
   s.once('error', reject)
