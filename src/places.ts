@@ -9,6 +9,8 @@ import { hidden, onShown } from './visibility'
 
 /** Entering a place within this long of last being inside it does not fire again. */
 export const REENTRY_MS = 30 * 60_000
+/** A position read that has not answered by then (a prompt left open included) is a timeout. */
+export const READ_MS = 30_000
 
 /** Leaving needs a fix this far beyond the radius: a fix jittering at the edge neither leaves nor re-enters. */
 export const leaveMargin = (radius: number): number => Math.max(25, radius / 5)
@@ -73,19 +75,23 @@ export function createPlaces(d: PlacesDeps): Places {
     if (!reported) (reported = true), d.fail(`position: ${e.code == 1 ? 'permission denied' : e.code == 3 ? 'timed out' : 'unavailable'}`)
   }
 
-  const read = (): Promise<Fix | null> =>
-    new Promise((resolve) =>
+  // A read resolves the place (null when it failed). `fresh`: locate() wants where the visitor
+  // is now, not a fix the browser kept from a minute ago. A prompt left open or a browser that
+  // never calls back must not leave locate() pending: after READ_MS it counts as a timeout,
+  // and a fix that still comes later is judged all the same.
+  const read = (fresh?: boolean): Promise<string | null> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve((report({ code: 3 } as GeolocationPositionError), null)), READ_MS)
       geo()!.getCurrentPosition(
-        ({ coords: c }) => resolve({ lat: c.latitude, lng: c.longitude, accuracy: c.accuracy }),
-        (e) => resolve((report(e), null)),
-        { maximumAge: 60_000, timeout: 15_000 },
-      ),
-    )
+        ({ coords: c }) => (clearTimeout(timer), resolve(judge({ lat: c.latitude, lng: c.longitude, accuracy: c.accuracy }))),
+        (e) => (clearTimeout(timer), resolve((report(e), null))),
+        { maximumAge: fresh ? 0 : 15_000, timeout: READ_MS },
+      )
+    })
 
   // Where the fix puts the visitor. A fix coarser than a place's radius says nothing about that
   // place; the place the visitor is at is left only beyond the margin; the nearest place wins.
-  const judge = (fix: Fix | null): string | null => {
-    if (!fix) return at
+  const judge = (fix: Fix): string | null => {
     let best: string | null = null
     let nearest = Infinity
     let kept = false
@@ -107,7 +113,7 @@ export function createPlaces(d: PlacesDeps): Places {
   }
 
   const check = async (): Promise<void> => {
-    if (list.length && !refused && !hidden() && d.allowed() && geo() && (await granted())) judge(await read())
+    if (list.length && !refused && !hidden() && d.allowed() && geo() && (await granted())) await read()
   }
   const unlisten = onShown(() => void check())
 
@@ -118,8 +124,7 @@ export function createPlaces(d: PlacesDeps): Places {
       void check()
     },
     async locate() {
-      if (!list.length || !d.allowed() || !geo()) return null
-      return judge(await read())
+      return list.length && d.allowed() && geo() ? read(true) : null
     },
     current: () => at,
     stop: unlisten,

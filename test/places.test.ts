@@ -1,6 +1,6 @@
 /** Issue 18: places, read on the device only with permission; only place ids leave the check. */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { distance, REENTRY_MS } from '../src/places'
+import { distance, READ_MS, REENTRY_MS } from '../src/places'
 import { validatePlaybook } from '../src/playbook/validate'
 import type { Playbook, WaymarkEvent, WaymarkOptions } from '../src/types'
 import { make, settle, stored } from './helpers'
@@ -20,12 +20,15 @@ const stub = (name: string, value: unknown) => Object.defineProperty(navigator, 
 
 /** A device whose position and permission the test sets; every read is counted. */
 function device(permission: PermissionState | 'none' = 'granted') {
-  const d = { permission, at: { lat: north(10), lng: SHOP.lng, accuracy: 20 }, reads: 0, error: 0 as 0 | 1 | 2 | 3 }
-  stub('geolocation', { getCurrentPosition: (ok: PositionCallback, fail: PositionErrorCallback) => {
+  const d = { permission, at: { lat: north(10), lng: SHOP.lng, accuracy: 20 }, reads: 0, error: 0 as 0 | 1 | 2 | 3, hang: false, late: [] as Array<() => void>, options: [] as PositionOptions[] }
+  stub('geolocation', { getCurrentPosition: (ok: PositionCallback, fail: PositionErrorCallback, options: PositionOptions) => {
     d.reads++
-    setTimeout(() => (d.error
+    d.options.push(options)
+    const answer = () => (d.error
       ? fail({ code: d.error, message: 'x', PERMISSION_DENIED: 1, POSITION_UNAVAILABLE: 2, TIMEOUT: 3 } as GeolocationPositionError)
-      : ok({ coords: { latitude: d.at.lat, longitude: d.at.lng, accuracy: d.at.accuracy }, timestamp: Date.now() } as GeolocationPosition)), 1)
+      : ok({ coords: { latitude: d.at.lat, longitude: d.at.lng, accuracy: d.at.accuracy }, timestamp: Date.now() } as GeolocationPosition))
+    if (d.hang) d.late.push(answer) // a prompt left open, or a browser that never answers
+    else setTimeout(answer, 1)
   } })
   stub('permissions', d.permission == 'none' ? undefined : { query: async () => ({ state: d.permission }) })
   return d
@@ -160,6 +163,26 @@ describe('places', () => {
     show()
     await settle(20)
     expect(d.reads).toBe(2) // automatic reads stop after a denial
+  })
+
+  it('locate() asks for a fresh fix; the automatic checks take one up to 15 s old', async () => {
+    const d = device('granted')
+    const { wm } = await start()
+    await wm.locate()
+    expect(d.options.map((o) => o.maximumAge)).toEqual([15_000, 0])
+  })
+
+  it('a read that never answers (a prompt left open) resolves null after 30 s, reported once; a late fix still counts', async () => {
+    const d = device('prompt')
+    d.hang = true
+    const { wm, entered } = await start()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const answers = [wm.locate(), wm.locate()]
+    await vi.advanceTimersByTimeAsync(READ_MS)
+    expect(await Promise.all(answers)).toEqual([null, null])
+    expect(wm.errors).toEqual(['waymark: position: timed out'])
+    d.late.splice(0).forEach((answer) => answer()) // the visitor allows it at last
+    expect(entered()).toEqual(['store-tverskaya'])
   })
 
   it('consent denied: no position is read at all', async () => {

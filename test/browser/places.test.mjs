@@ -78,13 +78,9 @@ forEachEngine('places', { timeout: 60_000 }, (t, engine) => {
   // Written reasons for the tests that do not run in every engine.
   if (noGeo) console.log(`[places, ${engine}] the tests that need an emulated position are skipped: ${noGeo}`)
   const withPosition = test.skipIf(!!noGeo)
-  // Chromium answers a read within maximumAge (60 s, set by src/places.ts) of the previous one
-  // in the same document with that previous fix, whatever the emulated position now is: a
-  // move within one page is not seen for a minute there, so moves within a page are tested
-  // in Firefox; in Chromium each move is a new page load (the tests above it).
-  const CACHED = 'Chromium answers locate() within 60 s (maximumAge in src/places.ts) of the previous read in a document with that same fix'
-  if (engine === 'chromium') console.log(`[places, ${engine}] the moves within one page are skipped: ${CACHED}`)
-  const withMovesInPage = test.skipIf(!!noGeo || engine === 'chromium')
+  // locate() asks for a fresh fix (maximumAge 0): Chromium, which answers a read within
+  // maximumAge with the previous fix, sees a move within one page at once too.
+  const withMovesInPage = withPosition
 
   const control = async (playbook) => (await fetch(t.server.url + '/__playbook', { method: 'POST', body: JSON.stringify({ mode: 'ok', playbook, resetStats: true }) })).json()
   const open = (attrs = ATTRS) => t.context.openTestPage({ attrs, head: RECORDER })
