@@ -1,6 +1,11 @@
 /**
  * Public types of Waymark. Timestamps are epoch milliseconds (`Date.now()`) throughout.
  */
+import type { Order, OrderChange } from './order-types'
+import type { OfferSpec, Playbook, SignedPlaybook } from './playbook/types'
+
+export type { Order, OrderChange, OrderError, OrderStatus } from './order-types'
+export type { Condition, OfferCta, OfferSpec, Place, Playbook, Rule, SignedPlaybook, Stage } from './playbook/types'
 
 /** Consent state: `pending` keeps data in memory only; `denied` stores and sends nothing. */
 export type ConsentState = 'granted' | 'pending' | 'denied'
@@ -10,40 +15,6 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** Free-form properties of an event or traits of a user. */
 export type Props = Record<string, unknown>
-
-/** A MongoDB-style condition (GrowthBook's condition language). */
-export type Condition = Record<string, unknown>
-
-/** A journey stage of the playbook. Stages are ordered as listed. */
-export interface Stage {
-  /** Stage id, e.g. `consider`. */
-  id: string
-  /** Event names that move the visitor into this stage. */
-  on: string[]
-  /** Extra condition on the decision context, checked after the event is counted. */
-  if?: Condition
-  /** Post-purchase stage: once reached, a trigger of an earlier stage starts a new cycle. */
-  loop?: boolean
-}
-
-/** The call to action of an offer. */
-export interface OfferCta {
-  label: string
-  href?: string
-}
-
-/** What a rule shows when it fires. Texts may hold `{path|fallback}` templates. */
-export interface OfferSpec {
-  kind: 'banner' | 'toast' | 'modal' | 'inline' | 'headless'
-  title?: string
-  body?: string
-  cta?: OfferCta
-  code?: string
-  /** For `inline`: the name of the `<waymark-slot>`. For `banner`: `top` or `bottom`. */
-  placement?: string
-  /** Free-form JSON for headless offers rendered by the page's own code. */
-  data?: Json
-}
 
 /** An offer as `on('offer')` receives it: the rule's offer with its texts resolved against the context, plain text only. */
 export interface Offer extends OfferSpec {
@@ -58,66 +29,6 @@ export interface Offer extends OfferSpec {
   click(): void
   /** Records `offer_dismissed` and frees the overlay slot. Only the first of click/dismiss counts. */
   dismiss(): void
-}
-
-/** A playbook rule. */
-export interface Rule {
-  id: string
-  enabled?: boolean
-  on: string[]
-  if?: Condition
-  offer: OfferSpec
-  priority?: number
-  cap?: { session?: number; day?: number; total?: number }
-  from?: string
-  until?: string
-  rollout?: number
-}
-
-/** The playbook: stages, rules and texts, edited by product teams. */
-export interface Playbook {
-  $schema?: string
-  version?: string
-  /** ISO 8601 date (`waymark sign --expires` writes it): devices refuse the playbook after it. */
-  expires?: string
-  stages?: Stage[]
-  rules?: Rule[]
-  /** Texts per locale, e.g. `{ ru: { 'greeting.returning': 'С возвращением, {name}!' } }`. */
-  texts?: Record<string, Record<string, string>>
-  /** Named groups for `$inGroup` / `$notInGroup`. */
-  groups?: Record<string, unknown[]>
-  /** Shops and other places: entering one fires `place:<id>` (see `locate()`). */
-  places?: Place[]
-}
-
-/** A place: a circle of `radius` metres (10 to 5,000) around a point in degrees. */
-export interface Place {
-  id: string
-  lat: number
-  lng: number
-  radius: number
-}
-
-/** A playbook signed with ECDSA P-256 over the UTF-8 bytes of `payload`. */
-export interface SignedPlaybook {
-  payload: string
-  signature: string
-}
-
-/** Order statuses, in the order they normally happen. */
-export type OrderStatus =
-  | 'placed' | 'paid' | 'packed' | 'shipped' | 'out_for_delivery' | 'delivered'
-  | 'cancelled' | 'returned'
-
-/** An order as the `orders` source returns it. */
-export interface Order {
-  id: string
-  status: OrderStatus
-  updatedAt?: string | number
-  eta?: string | number
-  carrier?: string
-  trackingUrl?: string
-  [key: string]: unknown
 }
 
 /** Options of {@link createWaymark}. Every option is optional. */
@@ -236,19 +147,6 @@ export interface StageChange {
   at: number
   /** The event that moved the visitor. */
   event: string
-}
-
-/** Payload of `on('order')`: an order that reached a new status (or was first seen). */
-export interface OrderChange {
-  order: Order
-  /** The status before, or null the first time this visitor's device sees the order. */
-  previous: OrderStatus | null
-}
-
-/** Why `order(id)` could not give an order: `status` 404 for an unknown order. */
-export interface OrderError extends Error {
-  /** The HTTP status when the source is a URL, else undefined. */
-  status?: number
 }
 
 /** Listener payloads per event type of `on()`. */
