@@ -22,3 +22,22 @@ export class WaymarkOptionError extends TypeError {
     this.option = option
   }
 }
+
+/**
+ * Why `order(id)` could not give an order: `status` is the HTTP status when the source is a
+ * URL (404 for an unknown order), else undefined. Not thrown: `order()` rejects with it.
+ * @example
+ * wm.order('A-1001').catch((e) => {
+ *   if (e instanceof OrderError && e.status === 404) showNotFound()
+ * })
+ */
+export class OrderError extends Error {
+  /** The HTTP status when the source is a URL, else undefined. */
+  readonly status?: number
+
+  constructor(message: string, status?: number) {
+    super(message)
+    this.name = 'OrderError'
+    this.status = status
+  }
+}

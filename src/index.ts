@@ -1,11 +1,11 @@
 export { createWaymark } from './waymark'
 export { compileCondition } from './rules/condition'
 export { validatePlaybook } from './playbook/validate'
-export { WaymarkOptionError } from './errors'
+export { OrderError, WaymarkOptionError } from './errors'
 export type { CompiledCondition } from './rules/condition'
 export type { ValidationResult } from './playbook/validate'
 export type {
   Condition, ConsentState, EventType, Explanation, Greeting, Identity, Journey, Json, Offer, OfferCta, OfferSpec, Order,
-  OrderChange, OrderError, OrderStatus, PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
+  OrderChange, OrderStatus, PartOfDay, Playbook, Profile, Props, Rule, SignedPlaybook, Stage, StageChange, Waymark, WaymarkEvent,
   WaymarkEventMap, WaymarkOptions,
 } from './types'

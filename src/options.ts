@@ -1,10 +1,11 @@
 import { WaymarkOptionError } from './errors'
 import { has, isArr, isObj } from './is'
+import { STATUSES } from './order-statuses'
 import { REDACT } from './redact'
-import type { ConsentState, WaymarkOptions } from './types'
+import type { ConsentState, OrderStatus, WaymarkOptions } from './types'
 
 // Options without a default.
-type Unset = 'playbook' | 'collect' | 'orders' | 'publicKey' | 'identity'
+type Unset = 'playbook' | 'collect' | 'orders' | 'publicKey' | 'identity' | 'orderStatuses'
 /** Options after defaults are applied. */
 export type ResolvedOptions = Required<Omit<WaymarkOptions, Unset | 'locale'>> & Pick<WaymarkOptions, Unset> & { locale: string }
 
@@ -14,7 +15,7 @@ export const CONSENT: ConsentState[] = ['granted', 'pending', 'denied']
 /**
  * Every option, with one short code per accepted type (this keeps the checker small, and
  * the script tag reads its `data-*` attributes by it): s string, f function, o plain object,
- * n positive number, b boolean, a string array, c consent state.
+ * n positive number, b boolean, a string array, c consent state, m a map of order statuses.
  */
 export const KINDS: Record<keyof WaymarkOptions, string> = {
   playbook: 'sfo',
@@ -30,6 +31,8 @@ export const KINDS: Record<keyof WaymarkOptions, string> = {
   debug: 'b',
   identity: 'sf',
   redact: 'a',
+  sessionMinutes: 'n',
+  orderStatuses: 'm',
 }
 
 // Per type code: what the option must be (for the error), and the test.
@@ -41,6 +44,20 @@ const TYPES: Record<string, [string, (v: unknown) => boolean]> = {
   b: ['a boolean', (v) => typeof v === 'boolean'],
   a: ['an array of strings', (v) => isArr(v) && v.every((x) => typeof x === 'string')],
   c: ['"granted", "pending" or "denied"', (v) => CONSENT.includes(v as ConsentState)],
+  m: [
+    `an object mapping status names to ${STATUSES.join(', ')}`,
+    (v) => isObj(v) && Object.values(v).every((s) => STATUSES.includes(s as OrderStatus)),
+  ],
+}
+
+// A language tag the platform cannot name (`english`, `en_US`) is a typo. Where Intl cannot
+// tell (no Intl.DisplayNames), any tag passes.
+const unknownLocale = (tag: string): boolean => {
+  try {
+    return !new Intl.DisplayNames('en', { type: 'language', fallback: 'none' }).of(tag)
+  } catch (e) {
+    return e instanceof RangeError
+  }
 }
 
 /**
@@ -59,15 +76,18 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       throw new WaymarkOptionError(key, [...kinds].map((k) => TYPES[k][0]).join(' or '), o[key])
   }
   const nav = typeof navigator === 'object' ? navigator : undefined
+  let locale = o.locale as string
+  if (locale && unknownLocale(locale)) console.warn(`waymark: unknown locale ${JSON.stringify(locale)}; using "en"`), (locale = 'en')
   return {
     refreshSeconds: 300,
     consent: 'granted',
     storeTraits: ['firstName', 'name', 'locale'],
     redact: REDACT,
+    sessionMinutes: 30,
     namespace: 'waymark',
     autoPage: true,
     debug: false,
     ...(Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && has(KINDS, k))) as WaymarkOptions),
-    locale: (o.locale as string) || (nav && nav.language) || 'en',
+    locale: locale || (nav && nav.language) || 'en',
   }
 }

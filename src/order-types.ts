@@ -1,4 +1,4 @@
-/** The orders' public types: an order, its statuses, a change of status and the error of `order(id)`. */
+/** The orders' public types: an order, its statuses and a change of status (`OrderError` is a class, in errors.ts). */
 
 /** Order statuses, in the order they normally happen. */
 export type OrderStatus =
@@ -23,8 +23,3 @@ export interface OrderChange {
   previous: OrderStatus | null
 }
 
-/** Why `order(id)` could not give an order: `status` 404 for an unknown order. */
-export interface OrderError extends Error {
-  /** The HTTP status when the source is a URL, else undefined. */
-  status?: number
-}

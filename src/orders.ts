@@ -6,16 +6,20 @@
  */
 import { promisifyRequest } from 'idb-keyval'
 import { isName } from './input'
-import { describe, isObj } from './is'
+import { describe, has, isObj } from './is'
 import { FINAL, STATUSES } from './order-statuses'
 import type { Storage } from './storage'
 import { withTimeout } from './timeout'
-import type { ConsentState, Order, OrderChange, OrderError, OrderStatus } from './types'
+import { OrderError } from './errors'
+import type { ConsentState, Order, OrderChange, OrderStatus } from './types'
 import { hidden, onShown } from './visibility'
 
-/** First poll interval while an order is watched; doubles while nothing changes. */
+/**
+ * Poll interval while an order is watched on a visible page (±10 %): a change shows within
+ * 20 s. Polls pause while the tab is hidden and stop at a final status.
+ */
 export const POLL_MS = 15_000
-/** Longest poll interval. */
+/** Failed polls back off, doubling up to this. */
 export const MAX_POLL_MS = 5 * 60_000
 /** A copy fetched this recently is taken as current by a poll. */
 export const FRESH_MS = 2000
@@ -25,6 +29,8 @@ export const ORDER_TIMEOUT_MS = 10_000
 /** What the orders need from the instance. */
 export interface OrdersDeps {
   source: string | ((id: string) => Promise<Order>) | undefined
+  /** A backend's own statuses mapped onto Waymark's (the `orderStatuses` option). */
+  statuses?: Record<string, OrderStatus>
   storage: Storage
   consent(): ConsentState
   /** A status this device had not seen for the order. */
@@ -45,26 +51,30 @@ export interface Orders {
   stop(): void
 }
 
-const orderError = (message: string, status?: number): OrderError =>
-  Object.assign(new Error(`waymark: ${message}`), { name: 'OrderError', status })
+const orderError = (message: string, status?: number): OrderError => new OrderError(`waymark: ${message}`, status)
 // An error about one order, named in the message.
 const failed = (id: string, why: string, status?: number): OrderError => orderError(`order ${JSON.stringify(id)}${why}`, status)
 
 const key = (id: string): IDBValidKey => ['order', id]
 
-/** Accepts a source's answer only if it is an order: a known status, JSON data. */
-function toOrder(id: string, raw: unknown): Order {
-  if (!isObj(raw) || !STATUSES.includes(raw.status as OrderStatus))
-    throw failed(id, `: the orders source answered ${isObj(raw) ? `status ${JSON.stringify(raw.status)}` : typeof raw}, not an order`)
-  return { ...JSON.parse(JSON.stringify(raw)), id }
+/**
+ * Accepts a source's answer only if it is an order: JSON data with a known status, or one
+ * that `map` (the `orderStatuses` option) turns into a known status.
+ */
+function toOrder(id: string, raw: unknown, map: Record<string, OrderStatus> = {}): Order {
+  const status = isObj(raw) && has(map, String(raw.status)) ? map[String(raw.status)] : isObj(raw) && raw.status
+  if (!STATUSES.includes(status as OrderStatus))
+    throw failed(id, isObj(raw)
+      ? `: the orders source answered status ${JSON.stringify(raw.status)}, which is not a Waymark status; map it with the orderStatuses option`
+      : `: the orders source answered ${typeof raw}, not an order`)
+  return { ...JSON.parse(JSON.stringify(raw)), id, status }
 }
 
 /** Creates the orders of an instance. */
 export function createOrders(d: OrdersDeps): Orders {
   const known = new Map<string, Order>()
   const inflight = new Map<string, Promise<Order>>()
-  // `seen`: the status this watch last saw, so its cadence follows its own polls only.
-  const watched = new Map<string, { count: number; delay: number; due: number; run: number; seen?: string; timer?: ReturnType<typeof setTimeout> }>()
+  const watched = new Map<string, { count: number; delay: number; due: number; run: number; timer?: ReturnType<typeof setTimeout> }>()
   const fetchedAt = new Map<string, number>()
   let stopped = false
   // Bumped by forget() (logout): what was asked before belongs to the previous user.
@@ -87,7 +97,7 @@ export function createOrders(d: OrdersDeps): Orders {
       if (!res.ok) throw failed(id, `: HTTP ${res.status}`, res.status)
       return res.json()
     }
-    return toOrder(id, await withTimeout(ORDER_TIMEOUT_MS, answer, (why) => failed(id, `: ${why}`)))
+    return toOrder(id, await withTimeout(ORDER_TIMEOUT_MS, answer, (why) => failed(id, `: ${why}`)), d.statuses)
   }
 
   // The device's copy: read unless consent is denied, written only with consent.
@@ -138,16 +148,13 @@ export function createOrders(d: OrdersDeps): Orders {
     clearTimeout(w.timer)
     const last = known.get(id)
     if (!asked && (hidden() || (last && FINAL.includes(last.status)))) return // becoming visible polls again; a final status changes no more
-    // A copy fetched a moment ago (the widget's own order() as it appeared) is not fetched
-    // again. Whether the status changed is judged against this watch's last poll, not against
-    // whatever another request brought in meanwhile: else the first poll after such a request
-    // saw "no change" and doubled the interval (WebKit, where that request often finished first).
-    const before = w.seen
+    // A copy fetched a moment ago (the widget's own order() as it appeared) is not fetched again.
     const fresh = !asked && last && Date.now() - fetchedAt.get(id)! < FRESH_MS
     const run = ++w.run // only the latest poll schedules the next: one timer per watch
-    ;(fresh ? Promise.resolve(last!) : refresh(id)).then((o) => ((w.seen = o.status), o.status != before), report).then((changed) => {
+    ;(fresh ? Promise.resolve() : refresh(id)).then(() => true, (e) => (report(e), false)).then((ok) => {
       if (watched.get(id) !== w || w.run != run) return
-      w.delay = changed ? POLL_MS : Math.min(w.delay * 2, MAX_POLL_MS) // a failure backs off too
+      // A live widget polls at a steady pace; an unreachable source is asked less and less often.
+      w.delay = ok ? POLL_MS : Math.min(w.delay * 2, MAX_POLL_MS)
       // ±10 % so that many visitors' widgets do not poll in step.
       const wait = Math.round(w.delay * (0.9 + Math.random() / 5))
       w.due = Date.now() + wait

@@ -21,6 +21,8 @@ export interface RecorderDeps {
   /** Decides the rules that listen to a trigger. */
   run(trigger: string, props: Props, now: number): void
   storeTraits: string[]
+  /** A visit ends after this long without activity (`sessionMinutes`). */
+  idleMs: number
   log(...args: unknown[]): void
 }
 
@@ -31,7 +33,7 @@ export interface Recorder {
    * `order:<status>`, a `place_entered` one `place:<id>`.
    */
   record(type: EventType, name: string, props?: Props, trigger?: string): WaymarkEvent
-  /** Marks activity; a visit idle for 30 minutes has ended, and this starts the next one. */
+  /** Marks activity; a visit idle for `sessionMinutes` has ended, and this starts the next one. */
   visit(now?: number): void
   /** Starts a visit; after a logout it says so (`reset: true`), and the site's identity endpoint forgets who was there. */
   sessionStart(props?: Props): void
@@ -68,6 +70,6 @@ export function createRecorder(d: RecorderDeps): Recorder {
     return event
   }
   const sessionStart = (props?: Props): void => void record('session', 'session_start', props)
-  const visit = (now = Date.now()): void => void (touch(d.state(), now) && sessionStart())
+  const visit = (now = Date.now()): void => void (touch(d.state(), now, d.idleMs) && sessionStart())
   return { record, visit, sessionStart }
 }

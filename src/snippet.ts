@@ -22,6 +22,8 @@ export function optionsFromDataset(data: DOMStringMap): WaymarkOptions {
     options[key] = kind == 'n' ? Number(v)
       : kind == 'b' ? v !== 'false' && v !== '0'
       : kind == 'a' ? v.split(',').map((s) => s.trim()).filter(Boolean)
+      // `theirs:ours` pairs: data-order-statuses="in_transit:shipped,ready:packed"
+      : kind == 'm' ? Object.fromEntries(v.split(',').filter((p) => p.trim()).map((p) => p.split(':').map((s) => s.trim())))
       : v
   }
   return options as WaymarkOptions

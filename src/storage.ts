@@ -48,7 +48,7 @@ export interface Storage {
  */
 export function createStorage(namespace: string, onFail: (error: Error) => void, mayCreate = (): boolean => true): Storage {
   let store: MaybeStore | undefined
-  let broken = false
+  let broken = typeof indexedDB == 'undefined' && typeof window != 'object' // SSR: memory, nothing to report
   let timer: ReturnType<typeof setTimeout> | undefined
   let chain: Promise<void> = Promise.resolve()
   const queued = new Map<IDBValidKey, unknown>()

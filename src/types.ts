@@ -1,10 +1,11 @@
 /**
  * Public types of Waymark. Timestamps are epoch milliseconds (`Date.now()`) throughout.
  */
-import type { Order, OrderChange } from './order-types'
+import type { Order, OrderChange, OrderStatus } from './order-types'
 import type { OfferSpec, Playbook, SignedPlaybook } from './playbook/types'
 
-export type { Order, OrderChange, OrderError, OrderStatus } from './order-types'
+export type { Order, OrderChange, OrderStatus } from './order-types'
+export type { OrderError } from './errors'
 export type { Condition, OfferCta, OfferSpec, Place, Playbook, Rule, SignedPlaybook, Stage } from './playbook/types'
 
 /** Consent state: `pending` keeps data in memory only; `denied` stores and sends nothing. */
@@ -57,6 +58,14 @@ export interface WaymarkOptions {
    * `password`, `email`, `key`, `secret`, `auth`, `session`).
    */
   redact?: string[]
+  /** Minutes without activity that end a visit (default 30); `visits` and `returning` follow it. */
+  sessionMinutes?: number
+  /**
+   * Maps a backend's own order statuses onto Waymark's steps, e.g. `{ in_transit: 'shipped' }`
+   * (script tag: `data-order-statuses="in_transit:shipped,ready:packed"`). A status neither
+   * known nor mapped is refused, with an error naming this option.
+   */
+  orderStatuses?: Record<string, OrderStatus>
   /** Base64 SPKI of an ECDSA P-256 key: only playbooks signed with it are accepted. */
   publicKey?: string
   /** Storage and cross-tab channel name (default `waymark`). */

@@ -4,7 +4,7 @@ import { emptyJourney, MAX_STAGE_HISTORY, trimCounts } from './journey'
 import type { Impressions } from './rules/engine'
 import type { Journey, Profile, Props } from './types'
 
-/** A visit (session) ends after this long without activity. */
+/** A visit (session) ends after this long without activity, unless `sessionMinutes` says otherwise. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000
 
 /** Everything Waymark remembers about the visitor, as kept in memory. */
@@ -74,15 +74,15 @@ export function freshVisitor(now: number, epoch = 0): VisitorState {
 }
 
 /**
- * Marks activity at `now`. Returns true when it starts a new visit (the previous one
- * went idle for 30 minutes); a reload inside the window continues the same visit.
+ * Marks activity at `now`. Returns true when it starts a new visit (the previous one went
+ * idle for `idleMs`, 30 minutes by default); a reload inside the window continues the visit.
  */
-export function touch(state: VisitorState, now: number): boolean {
+export function touch(state: VisitorState, now: number, idleMs = SESSION_IDLE_MS): boolean {
   // A clock set back by more than a visit's idle time (a corrected device clock, a user
   // changing the date) leaves the real idle time unknowable: that counts as a new visit, on
   // the new clock. Otherwise the visit would last until real time caught up, days later.
-  const jumpedBack = state.lastSeen - now > SESSION_IDLE_MS
-  const idle = jumpedBack || now - state.lastSeen > SESSION_IDLE_MS
+  const jumpedBack = state.lastSeen - now > idleMs
+  const idle = jumpedBack || now - state.lastSeen > idleMs
   if (idle) {
     state.visits++
     state.previousSeen = Math.min(state.lastSeen, now)

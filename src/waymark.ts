@@ -39,6 +39,9 @@ const PLAYBOOK_KEY = 'playbook'
  */
 export function createWaymark(options?: WaymarkOptions): Waymark {
   const o = resolveOptions(options)
+  // Under SSR there is no page: the instance answers in memory (a first visit) and fetches,
+  // stores and sends nothing, so a server render prints nothing either.
+  const ssr = typeof window != 'object'
   const { namespace, locale } = o
   const events = createEmitter<WaymarkEventMap>()
   let consent = o.consent
@@ -48,7 +51,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   let asking = Promise.resolve()
   let stopNavigation = (): void => {}
 
-  const log = (...args: unknown[]): void => void (o.debug && console.debug('[waymark]', ...args))
+  // console.info: shown by default, where Chrome hides console.debug ("Verbose").
+  const log = (...args: unknown[]): void => void (o.debug && console.info('[waymark]', ...args))
   const granted = (): boolean => consent === 'granted'
 
   // Unheard errors still reach the console: a silent failure is the worst kind.
@@ -113,7 +117,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     buildContext(state, props, now, trigger, { locale, redact: o.redact, place: places.current() })
 
   const { record, visit, sessionStart } = createRecorder({
-    state: () => state, stages: () => stages, context, save, storeTraits: o.storeTraits, log,
+    state: () => state, stages: () => stages, context, save, storeTraits: o.storeTraits, idleMs: o.sessionMinutes * 60_000, log,
     deliver: (event, memory) => delivery.push(event, memory),
     emit: (type, payload) => events.emit(type, payload),
     run: (trigger, props, now) => offers.run(trigger, props, now),
@@ -139,7 +143,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   // A status this device had not seen: announced, recorded, and a trigger for stages and rules.
   const orders = createOrders({
-    source: o.orders, storage, consent: () => consent,
+    source: o.orders, statuses: o.orderStatuses, storage, consent: () => consent,
     changed: (change) => {
       if (guard.destroyed) return
       events.emit('order', change)
@@ -178,7 +182,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   // The playbook cache is the site's, not the visitor's, but it is still device storage:
   // it follows consent like everything else.
   const sync = createSync({
-    source: o.playbook, publicKey: o.publicKey, refreshSeconds: o.refreshSeconds,
+    source: ssr && typeof o.playbook == 'string' ? undefined : o.playbook, publicKey: o.publicKey, refreshSeconds: o.refreshSeconds,
     lock: `${namespace}:playbook`,
     read: () => (consent === 'denied' ? Promise.resolve() : storage.load([PLAYBOOK_KEY]).then(([r]) => r)),
     write: (record: CacheRecord) => (granted() ? (storage.set(PLAYBOOK_KEY, record), storage.flush()) : Promise.resolve()),
@@ -207,14 +211,14 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     if (restored) visit()
     else {
       sessionStart()
-      asking = comeback.stranger() // delivery waits: a collect request racing it lacks the site's cookie
+      if (!ssr) asking = comeback.stranger() // delivery waits: a collect request racing it lacks the site's cookie
     }
     save()
     if (o.autoPage) {
       pageView({})
       stopNavigation = watchNavigation((previous) => api(pageView)({}, previous))
     }
-    void asking.then(() => guard.destroyed || delivery.start())
+    if (!ssr) void asking.then(() => guard.destroyed || delivery.start())
     guard.replay()
   }
 

@@ -173,7 +173,7 @@ describe('offers', () => {
   })
 
   it('logs every decision with its reason in debug mode', async () => {
-    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
+    const debug = vi.spyOn(console, 'info').mockImplementation(() => {})
     const { wm } = await started(withRules(nudge), { debug: true })
     wm.track('cart_viewed', { total: 12 })
     wm.track('cart_viewed', { total: 45 })

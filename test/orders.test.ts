@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { OrderError } from '../src/errors'
 import { MAX_POLL_MS, POLL_MS } from '../src/orders'
-import type { Offer, Order, OrderChange, OrderError, WaymarkEvent, WaymarkOptions } from '../src/types'
+import type { Offer, Order, OrderChange, WaymarkEvent, WaymarkOptions } from '../src/types'
 import { advance, flush, make, stored } from './helpers'
 
 /** An orders API: the status per id is switchable; every request is recorded. */
@@ -82,7 +83,7 @@ describe('order(id)', () => {
   it('refuses an answer that is not an order, and a bad id', async () => {
     fakeOrders({ 'A-1': 'lost' })
     const { wm } = await started()
-    await expect(wm.order('A-1')).rejects.toThrow('order "A-1": the orders source answered status "lost", not an order')
+    await expect(wm.order('A-1')).rejects.toThrow('order "A-1": the orders source answered status "lost", which is not a Waymark status; map it with the orderStatuses option')
     await expect(wm.order('' as string)).rejects.toThrow('order: id must be a string of 1 to 200 characters')
     expect(wm.errors).toHaveLength(2)
   })
@@ -127,25 +128,44 @@ describe('order(id)', () => {
 })
 
 describe('watchOrder(id)', () => {
-  it('polls with backoff while nothing changes, back to 15 s on a change, and stops at a final status', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.5) // no jitter
+  it('polls every 15 s while shown, changed or not (a change shows within 20 s), and stops at a final status (issue 16)', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1) // the longest jitter: 16.5 s
     const api = fakeOrders({ 'A-1': 'paid' })
     const { wm, changes } = await started()
     const stop = wm.watchOrder('A-1')
     await advance(0)
     expect(api.requests).toHaveLength(1)
-    await advance(POLL_MS)
-    expect(api.requests).toHaveLength(2) // unchanged: next in 30 s
+    for (let i = 2; i <= 5; i++) {
+      await advance(16_500)
+      expect(api.requests).toHaveLength(i) // unchanged: the pace holds, no doubling
+    }
+    api.statuses['A-1'] = 'shipped'
+    await advance(16_500)
+    expect(changes.map((c) => c.order.status)).toEqual(['paid', 'shipped']) // within 20 s of the change
+    api.statuses['A-1'] = 'delivered'
+    await advance(16_500)
+    await advance(10 * MAX_POLL_MS, 5000)
+    expect(api.requests).toHaveLength(7) // delivered is final
+    stop()
+  })
+
+  it('backs off while the source fails, and keeps the pace again once it answers', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5) // no jitter
+    const api = fakeOrders({ 'A-1': 'paid' })
+    const { wm } = await started()
+    const stop = wm.watchOrder('A-1')
+    await advance(0)
+    api.status = 503
+    await advance(POLL_MS) // fails: next in 30 s
+    expect(api.requests).toHaveLength(2)
     await advance(2 * POLL_MS - 1000)
     expect(api.requests).toHaveLength(2)
-    api.statuses['A-1'] = 'shipped'
-    await advance(1000)
-    expect(api.requests).toHaveLength(3)
-    api.statuses['A-1'] = 'delivered'
-    await advance(POLL_MS) // changed: back to 15 s
-    expect(changes.map((c) => c.order.status)).toEqual(['paid', 'shipped', 'delivered'])
-    await advance(10 * MAX_POLL_MS, 5000)
-    expect(api.requests).toHaveLength(4) // delivered is final
+    await advance(1000) // fails again: next in 60 s
+    api.status = 200
+    await advance(4 * POLL_MS)
+    expect(api.requests).toHaveLength(4)
+    await advance(POLL_MS)
+    expect(api.requests).toHaveLength(5) // answered: back to 15 s
     stop()
   })
 
@@ -196,6 +216,29 @@ describe('watchOrder(id)', () => {
     stopB()
     await advance(MAX_POLL_MS * 2, 5000)
     expect(api.requests).toHaveLength(2)
+  })
+})
+
+describe('a backend\'s own statuses and OrderError (issue 16)', () => {
+  it('orderStatuses maps a backend\'s statuses onto Waymark\'s steps; an unmapped one names the option', async () => {
+    const api = fakeOrders({ 'A-1': 'in_transit', 'A-2': 'lost_in_space' })
+    const { wm, changes } = await started({ orderStatuses: { in_transit: 'shipped', ready: 'packed' } })
+    expect(await wm.order('A-1')).toMatchObject({ id: 'A-1', status: 'shipped' })
+    expect(changes.map((c) => c.order.status)).toEqual(['shipped'])
+    expect(wm.journey().counts['order:shipped']).toBe(1)
+    const e = await wm.order('A-2').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(OrderError)
+    expect((e as Error).message).toBe('waymark: order "A-2": the orders source answered status "lost_in_space", which is not a Waymark status; map it with the orderStatuses option')
+    expect(api.requests).toHaveLength(2)
+  })
+
+  it('order() rejects with an OrderError instance (instanceof works), status 404 for an unknown order', async () => {
+    fakeOrders({})
+    const { wm } = await started()
+    const e = await wm.order('nope').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(OrderError)
+    expect(e).toBeInstanceOf(Error)
+    expect(e).toMatchObject({ name: 'OrderError', status: 404 })
   })
 })
 

@@ -43,6 +43,11 @@ describe('script tag', () => {
     })
   })
 
+  it('reads data-session-minutes as a number and data-order-statuses as theirs:ours pairs (issue 16)', () => {
+    const s = script({ 'data-session-minutes': '0.5', 'data-order-statuses': 'in_transit:shipped, ready : packed,' })
+    expect(optionsFromDataset(s.dataset)).toEqual({ sessionMinutes: 0.5, orderStatuses: { in_transit: 'shipped', ready: 'packed' } })
+  })
+
   it('replays the queued calls in order, then replaces the stub with the live instance', async () => {
     const w = pageWithStub(['identify', 'u-42', { firstName: 'Анна' }], ['track', 'product_viewed'], ['track', 'cart_viewed'])
     const live = start(w, { 'data-namespace': 'tag1' })

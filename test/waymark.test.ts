@@ -243,6 +243,21 @@ describe('consent', () => {
   })
 })
 
+describe('sessionMinutes (issue 16)', () => {
+  it('ends a visit after that many idle minutes: the second visit greets a returning visitor', async () => {
+    const wm = make({ sessionMinutes: 1 })
+    await wm.ready
+    wm.identify('u-1', { firstName: 'Anna' })
+    advanceClock(50_000)
+    wm.track('product_viewed')
+    expect(wm.profile().visits).toBe(1)
+    advanceClock(61_000)
+    wm.track('product_viewed')
+    expect(wm.profile()).toMatchObject({ visits: 2, returning: true })
+    expect(wm.greeting()?.text).toBe('Welcome back, Anna!')
+  })
+})
+
 describe('tabs and namespaces', () => {
   it('keeps a second tab of the same namespace current', async () => {
     const a = make()
@@ -392,7 +407,7 @@ describe('bad input never throws', () => {
 
 describe('debug', () => {
   it('logs events and stage changes', async () => {
-    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {})
+    const debug = vi.spyOn(console, 'info').mockImplementation(() => {})
     const wm = make({ debug: true })
     await wm.ready
     wm.track('cart_viewed')
