@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import { ROOT, build, times, us } from './lib.mjs'
 import { conditionsTable } from './conditions.mjs'
+import { ordersTable } from './orders.mjs'
 import { syncTable } from './sync.mjs'
 import { trackTable } from './track.mjs'
 
@@ -32,6 +33,8 @@ step('track() in Chromium')
 const chromium = run('track-chromium.mjs')
 step('playbook revalidation in Node + jsdom')
 const sync = run('sync.mjs')
+step('a live order widget, one simulated hour')
+const orders = run('orders.mjs')
 
 const cpu = os.cpus()[0]?.model?.trim() || 'unknown CPU'
 const verdict = (ok) => (ok ? 'met' : '**not met**')
@@ -42,6 +45,8 @@ const lines = [
   trackTable([node, chromium]),
   '',
   syncTable(sync),
+  '',
+  ordersTable(orders),
   '',
   `Targets: conditions (a) ≥ 5×: ${verdict(conditions.evalRatio >= 5)} (${times(conditions.evalRatio)}); ` +
     `track() B ÷ A ≤ 1.5×: ${verdict(Math.max(node.BoverA, chromium.BoverA) <= 1.5)}; ` +
@@ -56,4 +61,4 @@ const lines = [
     `${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}.`,
 ]
 console.log(lines.join('\n'))
-if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, cpu }))
+if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, orders, cpu }))
