@@ -23,6 +23,39 @@ describe('overlay offers', () => {
     expect(q(overlay(), 'banner')!.classList.contains('bottom')).toBe(true)
   })
 
+  it('shows overlays in the <waymark-overlay> the page placed (in-flow: a top banner pushes the page down)', () => {
+    const wm = setup()
+    const header = mount('header')
+    const host = mount('waymark-overlay', { 'in-flow': '' })
+    const main = mount('main')
+    wm.emit('offer', offer({ kind: 'banner', title: 'Free shipping' }))
+    expect(document.querySelectorAll('waymark-overlay')).toHaveLength(1)
+    expect(q(shadow(host), 'banner')!.classList.contains('top')).toBe(true)
+    expect([header.nextElementSibling, main.previousElementSibling]).toEqual([host, host]) // where the page put it
+    wm.emit('offer', offer({ kind: 'toast', title: 'Then a toast' })) // every kind goes there; only a top banner flows
+    expect(q(shadow(host), 'toast')).not.toBeNull()
+    expect(q(shadow(host), 'banner')).toBeNull()
+    // The page took its host away (a re-render): the next overlay gets one at the end of <body>.
+    host.remove()
+    wm.emit('offer', offer({ kind: 'banner', title: 'Again' }))
+    expect(document.body.lastElementChild!.localName).toBe('waymark-overlay')
+    expect(document.body.lastElementChild).not.toBe(host)
+    expect(q(overlay(), 'banner')).not.toBeNull()
+  })
+
+  it('waits for the document to be parsed before showing an overlay, so a host further down is found', () => {
+    const wm = setup()
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading')
+    wm.emit('offer', offer({ kind: 'banner', title: 'Early' }))
+    expect(document.querySelector('waymark-overlay')).toBeNull()
+    const host = mount('waymark-overlay', { 'in-flow': '' }) // parsed after the offer fired
+    mount('main')
+    state.mockReturnValue('interactive')
+    document.dispatchEvent(new Event('DOMContentLoaded'))
+    expect(document.querySelectorAll('waymark-overlay')).toHaveLength(1)
+    expect(q(shadow(host), 'title')!.textContent).toBe('Early')
+  })
+
   it('labels an overlay by its body when it has no title', () => {
     const wm = setup()
     wm.emit('offer', offer({ kind: 'toast', body: 'Only a body' }))

@@ -47,6 +47,16 @@ describe('element styles', () => {
     expect(css).toContain('flex-wrap: wrap')
   })
 
+  it('keeps banners off the page’s navigation: --waymark-banner-top insets a fixed one, an in-flow host holds a top one in the page', () => {
+    const rule = (selector: string) => css.match(new RegExp(`(?:^|\\}|\\*/)\\s*${selector.replace(/[()[\].]/g, '\\$&')}\\s*\\{([^}]*)\\}`))?.[1] ?? ''
+    expect(rule('.banner, .toast, .backdrop')).toContain('position: fixed')
+    expect(rule('.banner')).toContain('top: var(--waymark-banner-top, 0)')
+    expect(rule('.banner.bottom')).toMatch(/top: auto;\s*bottom: 0/) // the inset is for top banners only
+    expect(rule(':host([in-flow]) .top')).toContain('position: relative')
+    // Declared after the fixed overlays, so it wins whatever the specificity.
+    expect(css.indexOf(':host([in-flow]) .top')).toBeGreaterThan(css.indexOf('.banner, .toast, .backdrop'))
+  })
+
   it('renders no style attribute and exposes parts', async () => {
     const wm = stubWaymark({ order: (id) => Promise.resolve({ id, status: 'shipped', eta: Date.now() + 2 * 864e5, carrier: 'DHL', trackingUrl: '/t' }) })
     defineElements(wm)

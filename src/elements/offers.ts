@@ -5,18 +5,23 @@ import { refreshSlots } from './slot'
 
 /** Shows an overlay offer in the page's overlay host, creating the host on first use. */
 function showOverlay(offer: Offer, wm: Waymark): void {
-  // A script in <head> can fire an offer before there is a body to show it in.
-  if (!document.body) return void document.addEventListener('DOMContentLoaded', () => showOverlay(offer, wm), { once: true })
+  // A script in <head> can fire an offer before there is a body to show it in, or before the
+  // page's own host is parsed: it shows once the document is.
+  if (document.readyState == 'loading') return void document.addEventListener('DOMContentLoaded', () => showOverlay(offer, wm), { once: true })
   const state = page()
-  const host = (state.overlay ||= document.createElement('waymark-overlay') as OverlayHost)
-  if (!host.isConnected) document.body.append(host)
+  let host = state.overlay
+  // The page's own host (placed where an in-flow banner belongs), else one at the end of <body>.
+  if (!host?.isConnected)
+    host = state.overlay =
+      document.querySelector<OverlayHost>('waymark-overlay') ||
+      document.body.appendChild(document.createElement('waymark-overlay') as OverlayHost)
   host.show(offer, wm)
 }
 
 /** Takes down `wm`'s offers on screen, recording nothing: they were made for a user who logged out. */
 function takeDown(wm: Waymark): void {
   const { overlay, inline } = page()
-  if (overlay && overlay.current && overlay.current.wm === wm) overlay.clear()
+  if (overlay?.current?.wm === wm) overlay.clear()
   for (const [name, entry] of inline) if (entry.wm === wm) inline.delete(name), refreshSlots(name)
 }
 

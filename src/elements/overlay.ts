@@ -1,6 +1,8 @@
 /**
- * `<waymark-overlay>`: the one host of overlay offers (banner, toast, modal), appended to
- * `document.body`. One overlay at a time: a new one dismisses the one on screen first.
+ * `<waymark-overlay>`: the one host of overlay offers (banner, toast, modal): the page's own
+ * when it placed one (`in-flow`: a top banner there pushes the page down instead of covering
+ * it), else one appended to `document.body`. One overlay at a time: a new one dismisses the
+ * one on screen first.
  */
 import type { Offer, Waymark } from '../types'
 import type { Base } from './base'

@@ -122,6 +122,46 @@ forEachEngine('elements', { timeout: 90_000 }, (t) => {
     expect(await t.context.errors()).toEqual([])
   })
 
+  test('banners keep off the page’s navigation: in the page’s in-flow host a top banner pushes the page down; --waymark-banner-top insets a fixed one', async () => {
+    /** The banner's box and position, and the boxes of the page's header and content, once the banner stopped moving. */
+    const layout = (page) => page.evaluate(async () => {
+      const root = document.querySelector('waymark-overlay').shadowRoot
+      await Promise.all(root.getAnimations().map((a) => a.finished))
+      const banner = root.querySelector('[part~="banner"]')
+      const box = (el) => el && (({ top, bottom, height }) => ({ top: Math.round(top), bottom: Math.round(bottom), height: Math.round(height) }))(el.getBoundingClientRect())
+      return {
+        banner: box(banner), position: banner && getComputedStyle(banner).position, hosts: document.querySelectorAll('waymark-overlay').length,
+        header: box(document.getElementById('site-header')), content: box(document.getElementById('content')),
+      }
+    })
+    const header = '<header id="site-header"><nav><a href="/catalog">Catalogue</a> <a href="/cart">Cart</a></nav></header>'
+    const inFlow = await open({ body: `${header}<waymark-overlay in-flow></waymark-overlay><main id="content"><p>The page</p></main>${BODY}` })
+    await ready(inFlow)
+    const before = await inFlow.evaluate(() => Math.round(document.getElementById('content').getBoundingClientRect().top))
+    await track(inFlow, 'show_banner')
+    await expect.poll(() => inFlow.visible({ role: 'region', name: 'A banner' })).toBe(true)
+    const flowing = await layout(inFlow)
+    expect(flowing).toMatchObject({ position: 'relative', hosts: 1 })
+    expect(flowing.banner.height).toBeGreaterThan(20)
+    expect(flowing.banner.top).toBeGreaterThanOrEqual(flowing.header.bottom) // the header stays in sight
+    expect(flowing.content.top).toBeGreaterThanOrEqual(before + flowing.banner.height - 1) // pushed down, not covered
+    expect(flowing.content.top).toBeGreaterThanOrEqual(flowing.banner.bottom)
+    await inFlow.click({ role: 'button', name: 'Close', within: { role: 'region', name: 'A banner' } })
+    await expect.poll(() => inFlow.evaluate(() => Math.round(document.getElementById('content').getBoundingClientRect().top))).toBe(before)
+    await track(inFlow, 'show_banner_bottom') // a bottom banner still floats at the bottom
+    await expect.poll(() => inFlow.visible({ role: 'region', name: 'A banner' })).toBe(true)
+    expect((await layout(inFlow)).position).toBe('fixed')
+
+    const inset = await open({ body: `<style>waymark-overlay { --waymark-banner-top: 48px }</style>${header}<main id="content"><p>The page</p></main>${BODY}` })
+    await ready(inset)
+    await track(inset, 'show_banner')
+    await expect.poll(() => inset.visible({ role: 'region', name: 'A banner' })).toBe(true)
+    const fixed = await layout(inset)
+    expect(fixed).toMatchObject({ position: 'fixed', hosts: 1 })
+    expect(fixed.banner.top).toBe(48)
+    expect(await t.context.errors()).toEqual([])
+  })
+
   test('the modal: focus moves in, Tab stays inside, Escape closes it and gives focus back', async () => {
     const page = await open()
     await ready(page)
