@@ -57,6 +57,17 @@ const rawCss = ({ emit = false } = {}) => {
 const minify = () =>
   terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } })
 
+// waymark/react: `react` is the page's own, and the core is the `waymark` package itself (so
+// `createWaymark` and the types come from the same module as the page's own imports).
+const REACT_EXTERNAL = ['react', 'waymark']
+const reactCore = () => ({
+  name: 'react-core',
+  resolveId(source, importer) {
+    if (importer && /[\\/]src[\\/]react[\\/]/.test(importer) && (source === '../index' || source === '../types'))
+      return { id: 'waymark', external: true }
+  },
+})
+
 export default [
   // npm: ESM and CJS, dependencies left to the user's bundler.
   {
@@ -100,5 +111,21 @@ export default [
     input: 'src/elements/index.ts',
     output: [{ file: 'dist/elements.d.ts' }, { file: 'dist/elements.d.cts' }],
     plugins: [dts()],
+  },
+  // npm: waymark/react. 'use client' marks it for React Server Components frameworks.
+  {
+    input: 'src/react/index.ts',
+    external: REACT_EXTERNAL,
+    output: [
+      { file: 'dist/react.js', format: 'es', sourcemap: true, banner: "'use client';" },
+      { file: 'dist/react.cjs', format: 'cjs', sourcemap: true, banner: "'use client';" },
+    ],
+    plugins: [reactCore(), ts()],
+  },
+  {
+    input: 'src/react/index.ts',
+    external: REACT_EXTERNAL,
+    output: [{ file: 'dist/react.d.ts' }, { file: 'dist/react.d.cts' }],
+    plugins: [reactCore(), dts()],
   },
 ]
