@@ -6,13 +6,28 @@
 // textContent only (never innerHTML: offer texts, names and order fields come from outside).
 import { createWaymark } from 'waymark'
 
+// "Start a new visit" ends the visit now rather than after 30 idle minutes: for one load,
+// Waymark is created with a visit that ends after 6 ms without activity (sessionMinutes), so it
+// starts the next visit as it loads; that load records no page view and reloads at once.
+const NEW_VISIT_KEY = 'northbean-esm-new-visit' // 'start', then 'starting' for that load, then 'started'
+const newVisitFlag = (() => {
+  try {
+    const flag = sessionStorage.getItem(NEW_VISIT_KEY)
+    if (flag === 'start') sessionStorage.setItem(NEW_VISIT_KEY, 'starting')
+    else sessionStorage.removeItem(NEW_VISIT_KEY)
+    return flag
+  } catch { return null }
+})()
+const startingVisit = newVisitFlag === 'start'
+
 const wm = createWaymark({
   playbook: '/playbook.json',
   collect: '/collect',
   orders: '/api/orders/{id}',
-  locale: 'ru', // Russian texts and the Russian twins of the example playbook's rules
+  locale: 'en', // this page speaks English: Waymark's texts and the English rules of the example playbook
+  ...(startingVisit ? { sessionMinutes: 0.0001, autoPage: false } : {}),
 })
-window.wm = wm // for the console: try wm.journey() or wm.explain('free-shipping-nudge-ru')
+window.wm = wm // for the console: try wm.journey() or wm.explain('free-shipping-nudge')
 
 const STAGES = ['consider', 'evaluate', 'buy', 'enjoy', 'advocate', 'bond']
 const ORDER_STEPS = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered']
@@ -63,6 +78,11 @@ function renderVisitor () {
   const visits = `Visit ${profile.visits}${profile.returning ? ' (returning)' : ''}`
   $('visitor-meta').textContent = `${visits} · ${profile.userId ? 'user ' + profile.userId : 'anonymous'}`
   $('greeting-hint').hidden = Boolean(greeting)
+}
+
+function startNewVisit () {
+  try { sessionStorage.setItem(NEW_VISIT_KEY, 'start') } catch { return /* storage blocked */ }
+  location.reload()
 }
 
 // ---- journey: the stage stepper ----
@@ -205,6 +225,7 @@ const ACTIONS = {
   review: () => wm.track('review_written', { rating: 5 }),
   identify: () => wm.identify('u-42', { firstName: 'Анна' }),
   logout: () => wm.reset(),
+  'new-visit': startNewVisit,
 }
 document.addEventListener('click', (e) => {
   const button = e.target.closest('button[data-action]')
@@ -299,6 +320,15 @@ wm.on('playbook', ({ version, from }) => {
 
 $('boot').hidden = true
 await wm.ready
+if (startingVisit) {
+  // The new visit has started (and is being stored): reload with the usual 30 minutes.
+  $('boot').textContent = 'Starting a new visit…'
+  $('boot').hidden = false
+  try { sessionStorage.setItem(NEW_VISIT_KEY, 'started') } catch { /* ignore */ }
+  setTimeout(() => location.reload(), 400)
+  await new Promise(() => {}) // nothing else on this load
+}
+if (newVisitFlag === 'started') $('new-visit-note').textContent = `Visit ${wm.profile().visits} started.`
 renderVisitor()
 renderJourney()
 explain()

@@ -20,6 +20,7 @@ const TEXTS = {
     'nav.catalogue': 'Catalogue',
     'nav.cart': 'Cart',
     'nav.order': 'My order',
+    'nav.sample': 'Sample order',
     'nav.shops': 'Our shops',
     'lang.label': 'Language',
     'greeting.first': 'Welcome to Northbean!',
@@ -34,7 +35,8 @@ const TEXTS = {
     'cart.total': 'Total:',
     'cart.place': 'Place order',
     'order.title': 'Order',
-    'order.thanks': 'Thank you! The status below updates by itself.',
+    'order.thanks': 'Thank you for your order! The status below updates by itself.',
+    'order.neutral': 'The status below updates by itself.',
     'order.status': 'Status: {status}',
     'order.unknown': 'We could not find this order.',
     'order.unavailable': 'Order status is unavailable right now.',
@@ -55,6 +57,12 @@ const TEXTS = {
     'panel.identify': 'Identify as Анна',
     'panel.logout': 'Log out',
     'panel.events': 'Recent events',
+    'panel.newVisit': 'Start a new visit',
+    'panel.newVisitHint': 'A visit ends after 30 minutes without activity, and the greeting is for the next one. This ends it now: the page reloads once with the SDK\'s data-session-minutes at a few milliseconds.',
+    'panel.newVisitDone': 'Visit {visits} started: Waymark greets you back.',
+    'panel.newVisitUnnamed': 'Visit {visits} started. Identify as Анна to be greeted by name.',
+    'newVisit.title': 'Starting a new visit…',
+    'newVisit.lead': 'Waymark starts the next visit; the page reloads by itself in a moment.',
     'panel.first': 'First visit: no greeting yet.',
     'panel.firstNamed': 'First visit, {name}: no greeting yet.',
     'panel.failed': 'Waymark did not load: {error}',
@@ -71,6 +79,7 @@ const TEXTS = {
     'nav.catalogue': 'Каталог',
     'nav.cart': 'Корзина',
     'nav.order': 'Мой заказ',
+    'nav.sample': 'Пример заказа',
     'nav.shops': 'Наши магазины',
     'lang.label': 'Язык',
     'greeting.first': 'Добро пожаловать в Northbean!',
@@ -86,6 +95,7 @@ const TEXTS = {
     'cart.place': 'Оформить заказ',
     'order.title': 'Заказ',
     'order.thanks': 'Спасибо за заказ! Статус ниже обновляется сам.',
+    'order.neutral': 'Статус ниже обновляется сам.',
     'order.status': 'Статус: {status}',
     'order.unknown': 'Мы не нашли этот заказ.',
     'order.unavailable': 'Статус заказа сейчас недоступен.',
@@ -106,6 +116,12 @@ const TEXTS = {
     'panel.identify': 'Войти как Анна',
     'panel.logout': 'Выйти',
     'panel.events': 'Последние события',
+    'panel.newVisit': 'Начать новый визит',
+    'panel.newVisitHint': 'Визит заканчивается после 30 минут без действий, а приветствие — для следующего. Кнопка завершает визит сразу: страница один раз перезагружается с data-session-minutes в несколько миллисекунд.',
+    'panel.newVisitDone': 'Начался визит {visits}: Waymark приветствует вас снова.',
+    'panel.newVisitUnnamed': 'Начался визит {visits}. Войдите как Анна, чтобы приветствие было по имени.',
+    'newVisit.title': 'Начинаем новый визит…',
+    'newVisit.lead': 'Waymark начинает следующий визит; страница сейчас перезагрузится сама.',
     'panel.first': 'Первый визит: приветствия пока нет.',
     'panel.firstNamed': 'Первый визит, {name}: приветствия пока нет.',
     'panel.failed': 'Waymark не загрузился: {error}',
@@ -169,6 +185,13 @@ const STAGE_NAMES = {
 }
 const CART_KEY = 'northbean-cart'
 const ORDER_KEY = 'northbean-last-order'
+const ORDERS_KEY = 'northbean-orders' // every order placed in this browser: only those get a thank-you
+// 'start': the next load starts a visit ('starting' while it does); 'started': it did.
+const NEW_VISIT_KEY = 'northbean-new-visit'
+const SAMPLE_ORDER = 'A-1001' // the demo server's order, for a visitor who has placed none
+// The load that starts a new visit (index.html gave the SDK a tiny data-session-minutes): it
+// shows a notice, records nothing and reloads once the SDK has started the visit.
+const STARTING_VISIT = document.documentElement.hasAttribute('data-new-visit')
 const $ = (id) => document.getElementById(id)
 const MONEY = new Intl.NumberFormat(LANG === 'ru' ? 'ru-RU' : 'en-IE', { style: 'currency', currency: 'EUR' })
 const euro = (n) => MONEY.format(n) // €24.00 in English, 24,00 € in Russian
@@ -297,6 +320,7 @@ function renderOrder (id) {
   show('view-order')
   document.title = pageTitle(t('title.order', { id }))
   $('order-id').textContent = id
+  $('order-note').textContent = placedOrders().includes(id) ? t('order.thanks') : t('order.neutral')
   // The SDK's <waymark-order-status> element polls /api/orders/{id} (data-orders) and updates live.
   const el = document.createElement('waymark-order-status')
   el.setAttribute('order-id', id)
@@ -341,9 +365,26 @@ function placeOrder () {
   const orderId = 'A-' + (1000 + Math.floor(Math.random() * 9000))
   wm('track', 'order_completed', { orderId, total: cartTotal(lines), currency: 'EUR' })
   writeCart([])
-  try { localStorage.setItem(ORDER_KEY, orderId) } catch { /* ignore */ }
-  $('nav-order').href = '/order/' + orderId
+  try {
+    localStorage.setItem(ORDER_KEY, orderId)
+    localStorage.setItem(ORDERS_KEY, JSON.stringify([...placedOrders(), orderId].slice(-20)))
+  } catch { /* ignore */ }
+  showOrderLink(orderId)
   go('/order/' + orderId)
+}
+
+/** The orders placed in this browser (the shop's own record, not Waymark's). */
+function placedOrders () {
+  try {
+    const list = JSON.parse(localStorage.getItem(ORDERS_KEY))
+    return Array.isArray(list) ? list : []
+  } catch { return [] }
+}
+
+/** The header's order link: the visitor's last order, else the demo server's sample order. */
+function showOrderLink (orderId) {
+  $('nav-order').href = '/order/' + (orderId || SAMPLE_ORDER)
+  $('nav-order').textContent = t(orderId ? 'nav.order' : 'nav.sample')
 }
 
 // ---- the "What Waymark knows" panel ----
@@ -356,8 +397,8 @@ function renderPanel () {
   const name = profile.traits.firstName
   $('wm-greeting').textContent = greeting ? greeting.text
     : name ? t('panel.firstNamed', { name }) : t('panel.first')
-  $('wm-profile').textContent = JSON.stringify(profile, null, 2)
-  $('wm-journey').textContent = JSON.stringify(journey, null, 2)
+  $('wm-profile').textContent = JSON.stringify(profile, readableTimes, 2)
+  $('wm-journey').textContent = JSON.stringify(journey, readableTimes, 2)
   const reached = new Set(journey.stages.map((s) => s.id))
   for (const li of $('wm-stages').children) {
     li.classList.toggle('reached', reached.has(li.dataset.stage))
@@ -366,11 +407,23 @@ function renderPanel () {
   }
 }
 
+// Times as the visitor reads them ("30 Nov 2026, 14:05:09"), not epoch milliseconds.
+const TIME = new Intl.DateTimeFormat(LANG === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' })
+const CLOCK = new Intl.DateTimeFormat(LANG === 'ru' ? 'ru-RU' : 'en-GB', { timeStyle: 'medium' })
+const TIME_KEYS = new Set(['firstSeen', 'lastSeen', 'at'])
+/** JSON.stringify's replacer for the panel: the profile's and the journey's times, readable. */
+function readableTimes (key, value) {
+  return TIME_KEYS.has(key) && typeof value === 'number' && Number.isFinite(value) ? TIME.format(value) : value
+}
+
 function logEvent (ev) {
   const li = document.createElement('li')
+  const at = document.createElement('time')
+  at.dateTime = new Date(ev.at).toISOString()
+  at.textContent = CLOCK.format(ev.at)
   const name = document.createElement('code')
   name.textContent = ev.name
-  li.append(name, ` → ${ev.stage ?? '–'}`)
+  li.append(at, ' ', name, ` → ${ev.stage ?? '–'}`)
   const list = $('wm-events')
   list.prepend(li)
   while (list.children.length > 8) list.lastElementChild.remove()
@@ -420,10 +473,9 @@ for (const id of STAGES) {
 }
 buildCatalogue()
 writeCart(readCart())
-try {
-  const last = localStorage.getItem(ORDER_KEY)
-  if (last) $('nav-order').href = '/order/' + last
-} catch { /* ignore */ }
+let lastOrder = null
+try { lastOrder = localStorage.getItem(ORDER_KEY) } catch { /* ignore */ }
+showOrderLink(lastOrder)
 
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[data-link]')
@@ -448,14 +500,57 @@ $('logout').addEventListener('click', () => {
   $('wm-events').replaceChildren()
   renderPanel()
 })
+$('new-visit').addEventListener('click', startNewVisit)
 
-render()
+/** Ends the visit now: the next load starts the SDK with a visit that ends after 6 ms idle (see index.html). */
+function startNewVisit () {
+  try { sessionStorage.setItem(NEW_VISIT_KEY, 'start') } catch { return /* storage blocked: nothing can tell the next load */ }
+  $('new-visit').disabled = true
+  location.reload()
+}
 
-whenSdk().then(() => {
-  const w = window.waymark
-  w.on('event', (ev) => { logEvent(ev); renderPanel() })
-  w.on('stage', renderPanel)
-  renderPanel()
-}, (err) => {
-  $('wm-greeting').textContent = t('panel.failed', { error: err.message })
-})
+/** The note after a new visit started, once: which visit it is, and whether Waymark knows a name. */
+function newVisitNote () {
+  let flag = null
+  try {
+    flag = sessionStorage.getItem(NEW_VISIT_KEY)
+    sessionStorage.removeItem(NEW_VISIT_KEY)
+  } catch { /* ignore */ }
+  if (flag !== 'started') return
+  const { visits, traits } = window.waymark.profile()
+  $('new-visit-note').textContent = t(traits.firstName || traits.name ? 'panel.newVisitDone' : 'panel.newVisitUnnamed', { visits })
+}
+
+// Events that happened before this ran (the listener in index.html kept them), then each new one.
+const recorded = window.northbeanEvents || []
+function showEvent (ev) {
+  logEvent(ev)
+  if (typeof window.waymark.profile === 'function') renderPanel()
+}
+
+if (STARTING_VISIT) {
+  // The SDK started the new visit as it loaded (and stored it); reload with the usual options.
+  show('view-new-visit')
+  document.title = pageTitle(t('newVisit.title'))
+  $('new-visit').disabled = true
+  const done = (started) => {
+    try {
+      if (started) sessionStorage.setItem(NEW_VISIT_KEY, 'started')
+      else sessionStorage.removeItem(NEW_VISIT_KEY)
+    } catch { /* ignore */ }
+    // The visitor's state reaches IndexedDB within 100 ms of a change; then the page goes.
+    setTimeout(() => location.reload(), 400)
+  }
+  whenSdk().then(() => done(true), () => done(false))
+} else {
+  render()
+  whenSdk().then(() => {
+    for (const ev of recorded.splice(0)) logEvent(ev)
+    recorded.listener = showEvent
+    window.waymark.on('stage', renderPanel)
+    renderPanel()
+    newVisitNote()
+  }, (err) => {
+    $('wm-greeting').textContent = t('panel.failed', { error: err.message })
+  })
+}

@@ -243,11 +243,56 @@ forEachEngine('script tag', { timeout: 60_000 }, (t) => {
     await page.click({ role: 'button', name: 'Place order' })
     await page.waitForURL(/\/order\/A-\d+$/)
     await expect.poll(async () => (await journey(page)).counts.order_completed).toBe(1)
+    expect(await page.text('#order-note')).toBe('Thank you for your order! The status below updates by itself.') // placed here
+    // The playbook's toast for a new order, in the page's overlay host (below the header).
+    await expect.poll(() => page.visible({ role: 'status', text: 'Анна, your beans go into the roaster tonight', within: { css: 'waymark-overlay[in-flow]' } })).toBe(true)
 
     await page.click({ role: 'button', name: 'Log out' })
     await expect.poll(async () => (await profile(page)).userId).toBeNull()
 
     await page.sleep(500)
+    expect(await t.context.errors()).toEqual([])
+  })
+
+  test('the demo storefront within a minute: the start-up events, readable times, a new visit that greets Анна back, thanks only for an order placed here', async () => {
+    const page = await t.context.newPage()
+    const headerGreeting = () => page.text('waymark-greeting', { shadow: true })
+    await page.goto('/')
+    await waitForSdk(page)
+    // The panel lists the events from the very first one, each with its time of day.
+    const events = () => page.evaluate(() => [...document.querySelectorAll('#wm-events li')].map((li) => li.textContent).reverse())
+    await expect.poll(events).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d page → consider$/))
+    expect((await events())[0]).toMatch(/^\d\d:\d\d:\d\d session_start → –$/)
+    expect(await page.text('#wm-profile')).toMatch(/"firstSeen": "\d+ \w+ 20\d\d, \d\d:\d\d:\d\d"/) // not epoch milliseconds
+    expect(await page.text('#wm-journey')).toMatch(/"at": "\d+ \w+ 20\d\d, \d\d:\d\d:\d\d"/)
+
+    // The header links the demo server's sample order, which this visitor did not place: no thanks.
+    await page.click({ role: 'link', name: 'Sample order' })
+    await page.waitForURL(/\/order\/A-1001$/)
+    expect(await page.text('#order-note')).toBe('The status below updates by itself.')
+
+    // "Start a new visit": one load with a tiny data-session-minutes, then the usual page, greeting Анна back.
+    await page.click({ role: 'button', name: 'Identify as Анна' })
+    await expect.poll(async () => (await profile(page)).userId).toBe('u-42')
+    expect(await headerGreeting()).toBe('Welcome to Northbean!')
+    await settle(page)
+    const started = Date.now()
+    await page.click({ role: 'button', name: 'Start a new visit' })
+    await page.waitFor(() => /\d/.test(document.getElementById('new-visit-note')?.textContent ?? ''))
+    await waitForSdk(page)
+    expect(Date.now() - started).toBeLessThan(15_000)
+    expect(await page.text('#new-visit-note')).toBe('Visit 2 started: Waymark greets you back.')
+    expect(await page.evaluate(() => sessionStorage.getItem('northbean-new-visit'))).toBeNull()
+    expect(await page.evaluate(() => document.querySelector('script[src$="waymark.iife.js"]').hasAttribute('data-session-minutes'))).toBe(false)
+    expect(await profile(page)).toMatchObject({ visits: 2, returning: true, userId: 'u-42' })
+    await expect.poll(headerGreeting).toBe('Welcome back, Анна!')
+    expect(await page.url()).toMatch(/\/order\/A-1001$/) // back where the visitor was
+    // The new visit lasts: a step later, still visit 2.
+    await page.click({ role: 'link', name: 'Catalogue' })
+    await expect.poll(async () => (await journey(page)).counts.page).toBeGreaterThanOrEqual(3)
+    expect((await profile(page)).visits).toBe(2)
+
+    await page.sleep(300)
     expect(await t.context.errors()).toEqual([])
   })
 

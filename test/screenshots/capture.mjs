@@ -11,15 +11,23 @@
 //   greeting.png      the storefront's header greeting a returning visitor: «С возвращением, Анна!»
 //   order.png         the order page /order/A-1001, its stepper at "shipped"
 //   mobile-order.png  the same page at 360×740
-//   banner.png        the free-shipping banner (returning visitor, cart at €45)
-//   modal.png         a modal offer (a playbook variant with a modal rule)
+//   banner.png        the free-shipping banner (returning visitor, cart at €45), below the header
+//   demo-1280.png     the same moment, the whole window at 1280×800
+//   demo-360.png      the same moment on a phone, 360×740: the banner pushes the page down
+//   modal.png         the modal offer on viewing the Ethiopia Yirgacheffe
 //   esm.png           the npm example (/esm/), a headless offer rendered by the page's own code
+//
+// Everything comes from the demo as shipped: its playbook (examples/server/playbook.json), its
+// pages, and its own controls. A returning visitor is made the way a person would: "Identify as
+// Анна", then the side panel's "Start a new visit" (no clock is moved). Only the sample order
+// A-1001 is pinned at "shipped" (/__orders), so the stepper shows the same step in every run.
 //
 // Every shot gets a fresh browser context (an empty IndexedDB), 1200×800 unless stated,
 // deviceScaleFactor 1 and reduced motion, so no animation is caught half-way. The browser
 // speaks Russian (ru-RU), so the storefront is in Russian (its language follows
 // navigator.language) and Waymark with it (data-locale="ru"): texts, offers and order steps.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+// The npm example's page is in English, and creates Waymark with locale 'en'.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,7 +37,6 @@ import { startServer } from '../../examples/server/server.mjs'
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const OUT = join(ROOT, 'examples', 'screenshots')
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const MINUTE = 60_000
 const TIMEOUT = 15_000
 const MAX_BYTES = 200_000 // bytes: "under 200 kB" by any reading
 
@@ -50,53 +57,11 @@ for (const [file, command] of needed) {
 }
 if (!existsSync(CHROMIUM_PATH)) fail(`no Chromium at ${CHROMIUM_PATH}: \`apt-get install -y chromium\`, or set CHROMIUM_PATH`)
 
-// ---- playbook variants, served through the example server's /__playbook ----
-const PLAYBOOK = JSON.parse(readFileSync(join(ROOT, 'examples', 'server', 'playbook.json'), 'utf8'))
-
-/** The example playbook with `change(rules)` applied to a copy of its rules. */
-function variant (name, change) {
-  const playbook = structuredClone(PLAYBOOK)
-  delete playbook.$schema
-  playbook.version = `${PLAYBOOK.version}+${name}`
-  change(playbook.rules)
-  return playbook
-}
-
-// The free-shipping nudge as published (its Russian twin, for the Russian shop), but for
-// everyone: its rollout of 0.9 holds one visitor in ten out as the control group, and a
-// screenshot cannot be left to that draw.
+// The free-shipping nudge (its Russian twin, for the Russian shop) has a rollout of 0.9: one
+// visitor in ten is held out as the control group and sees no banner. Such a visitor is
+// replaced by a new one (a fresh context), as many times as it takes, up to a limit.
 const BANNER_RULE = 'free-shipping-nudge-ru'
-const BANNER_PLAYBOOK = variant('everyone', (rules) => { delete rules.find((r) => r.id === BANNER_RULE).rollout })
-
-const MODAL_PLAYBOOK = variant('modal', (rules) => rules.push({
-  id: 'tasting-set',
-  on: ['product_viewed'],
-  if: { 'event.id': 'espresso-roast' },
-  offer: {
-    kind: 'modal',
-    title: '{user.firstName|Друг}, попробуйте, прежде чем выбрать',
-    body: 'Добавим к заказу три пачки по 100\u00a0г из обжарок этой недели: эспрессо, фильтр и без кофеина. За наш счёт, один раз.',
-    cta: { label: 'Добавить дегустационный набор', href: '/cart' },
-    code: 'TASTE3',
-  },
-  cap: { session: 1, total: 1 },
-}))
-
-const ESM_PLAYBOOK = variant('headless', (rules) => rules.push({
-  id: 'grinder-beans',
-  on: ['product_viewed'],
-  if: { 'event.id': 'hand-grinder' },
-  offer: {
-    kind: 'headless',
-    placement: 'recommendations',
-    title: '{user.firstName|Friend}, fresh beans for a new grinder',
-    body: 'Grinders love a medium roast: 10\u00a0% off the Espresso Roast with the grinder.',
-    cta: { label: 'See the Espresso Roast', href: '/product/espresso-roast' },
-    code: 'GRIND10',
-    data: { recommend: 'espresso-roast', discount: 0.1 },
-  },
-  cap: { session: 1 },
-}))
+const BANNER_TRIES = 8
 
 // ---- the run ----
 const dataDir = mkdtempSync(join(tmpdir(), 'waymark-screenshots-'))
@@ -113,7 +78,6 @@ const control = async (path, body) => {
   const res = await fetch(server.url + path, { method: 'POST', body: JSON.stringify(body) })
   if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`)
 }
-const servePlaybook = (playbook) => control('/__playbook', { mode: 'ok', playbook })
 const pinOrder = (id, status) => control('/__orders', { id, status })
 
 /** A fresh context and page; page errors are collected and reported with the shot. */
@@ -139,14 +103,15 @@ async function ruleLoaded (page, rule, instance = 'waymark') {
 }
 
 /**
- * Makes the visitor a returning Анна: identify, let the coalesced state reach IndexedDB, then
- * come back after 31 idle minutes (the page's clock moved on; a visit ends after 30) and reload.
+ * Makes the visitor a returning Анна with the demo's own buttons: identify, let the coalesced
+ * state reach IndexedDB, then "Start a new visit" (the page reloads once with a tiny
+ * sessionMinutes, then again as usual, and says which visit started).
  */
-async function returningAnna (page, { identify, ready }) {
+async function returningAnna (page, { identify, newVisit, ready }) {
   await identify()
   await page.waitForTimeout(1000)
-  await page.clock.install({ time: Date.now() + 31 * MINUTE })
-  await page.reload()
+  await newVisit()
+  await page.locator('#new-visit-note').filter({ hasText: /\d/ }).waitFor()
   await ready()
   const profile = await page.evaluate(() => (window.wm ?? window.waymark).profile())
   if (!profile.returning || profile.traits.firstName !== 'Анна') throw new Error(`not a returning Анна: ${JSON.stringify(profile)}`)
@@ -182,12 +147,12 @@ async function shot (name, take) {
     problems.push(`${name}: ${err.message.split('\n')[0]}`)
   } finally {
     await opened?.context.close()
-    await servePlaybook(null).catch(() => {})
   }
 }
 
 const storefrontAnna = (page) => ({
   identify: () => page.click('#identify'),
+  newVisit: () => page.click('#new-visit'),
   ready: () => sdkReady(page),
 })
 
@@ -226,34 +191,57 @@ try {
     return opened
   })
 
-  // The free-shipping nudge: a returning visitor views a cart of €45 (the hand grinder).
+  // The free-shipping nudge: a returning visitor views a cart of €45 (the hand grinder). The
+  // banner shows in the page's <waymark-overlay in-flow>, below the header, pushing the cart down.
+  const bannerShown = async ({ width, height }) => {
+    for (let attempt = 1; ; attempt++) {
+      const opened = await open('/', { width, height })
+      const { page } = opened
+      try {
+        await sdkReady(page)
+        await returningAnna(page, storefrontAnna(page))
+        await ruleLoaded(page, BANNER_RULE)
+        await page.click('a[href="/product/hand-grinder"]')
+        await page.click('#add-to-cart')
+        await page.locator('#cart-total').getByText('45,00\u00a0€').waitFor()
+        const banner = page.locator('waymark-overlay [part~="banner"]')
+        await banner.or(page.locator('#wm-events').getByText('offer_held_out')).first().waitFor()
+        if (await banner.count()) return opened
+        if (attempt >= BANNER_TRIES) throw new Error(`${attempt} visitors in a row were held out of ${BANNER_RULE}`)
+      } catch (err) {
+        await opened.context.close()
+        throw err
+      }
+      await opened.context.close() // one in ten: the control group; another visitor
+    }
+  }
+
   await shot('banner.png', async (file) => {
-    await servePlaybook(BANNER_PLAYBOOK)
-    const opened = await open('/')
+    const opened = await bannerShown({ width: 1200, height: 800 })
     const { page } = opened
-    await sdkReady(page)
-    await returningAnna(page, storefrontAnna(page))
-    await ruleLoaded(page, BANNER_RULE)
-    await page.click('a[href="/product/hand-grinder"]')
-    await page.click('#add-to-cart')
-    const banner = page.locator('waymark-overlay [part~="banner"]')
-    await banner.waitFor()
-    await page.locator('#cart-total').getByText('45,00\u00a0€').waitFor()
-    // The banner over the top of the cart page it belongs to.
+    // The header, the banner and the top of the cart page it belongs to.
     const cart = await page.locator('#view-cart').boundingBox()
     await page.screenshot({ path: file, animations: 'disabled', clip: { x: 0, y: 0, width: 1200, height: Math.ceil(cart.y + cart.height + 24) } })
     return opened
   })
 
-  // A modal offer, from a playbook variant with a modal rule on viewing the Espresso Roast.
+  // The same moment, the whole window, on a desktop and on a phone: the header stays in sight.
+  for (const [name, width, height] of [['demo-1280.png', 1280, 800], ['demo-360.png', 360, 740]]) {
+    await shot(name, async (file) => {
+      const opened = await bannerShown({ width, height })
+      await opened.page.screenshot({ path: file, animations: 'disabled' })
+      return opened
+    })
+  }
+
+  // The modal: a first view of the Ethiopia Yirgacheffe offers a tasting set.
   await shot('modal.png', async (file) => {
-    await servePlaybook(MODAL_PLAYBOOK)
     const opened = await open('/')
     const { page } = opened
     await sdkReady(page)
     await page.click('#identify')
-    await ruleLoaded(page, 'tasting-set')
-    await page.click('a[href="/product/espresso-roast"]')
+    await ruleLoaded(page, 'tasting-set-ru')
+    await page.click('a[href="/product/yirgacheffe"]')
     await page.locator('waymark-overlay [part~="modal"]').waitFor()
     await page.screenshot({ path: file, animations: 'disabled' })
     return opened
@@ -261,7 +249,6 @@ try {
 
   // The npm example: a returning Анна views the grinder, and the page renders the headless offer.
   await shot('esm.png', async (file) => {
-    await servePlaybook(ESM_PLAYBOOK)
     const opened = await open('/esm/')
     const { page } = opened
     const esmReady = async () => {
@@ -269,11 +256,15 @@ try {
       await page.evaluate(() => window.wm.ready)
     }
     await esmReady()
-    await returningAnna(page, { identify: () => page.click('button[data-action="identify"]'), ready: esmReady })
+    await returningAnna(page, {
+      identify: () => page.click('button[data-action="identify"]'),
+      newVisit: () => page.click('button[data-action="new-visit"]'),
+      ready: esmReady,
+    })
     await ruleLoaded(page, 'grinder-beans', 'wm')
     await page.click('button[data-action="product"]')
     await page.locator('#offer-list .offer-headless').waitFor()
-    await page.locator('#greeting').getByText('С возвращением, Анна!').waitFor()
+    await page.locator('#greeting').getByText('Welcome back, Анна!').waitFor()
     await page.locator('#order-view [aria-current="step"]').getByText('Shipped').waitFor()
     // The whole page but its footer: header, explanation, and the four cards.
     const cards = await page.locator('.cards').boundingBox()
