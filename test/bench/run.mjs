@@ -12,6 +12,7 @@ import os from 'node:os'
 import { ROOT, build, times, us } from './lib.mjs'
 import { conditionsTable } from './conditions.mjs'
 import { ordersTable } from './orders.mjs'
+import { startTable } from './start.mjs'
 import { syncTable } from './sync.mjs'
 import { trackTable } from './track.mjs'
 
@@ -35,6 +36,8 @@ step('playbook revalidation in Node + jsdom')
 const sync = run('sync.mjs')
 step('a live order widget, one simulated hour')
 const orders = run('orders.mjs')
+step('npm start on a fresh clone and unchanged, now and as it was (scratch copies)')
+const start = run('start.mjs')
 
 const cpu = os.cpus()[0]?.model?.trim() || 'unknown CPU'
 const verdict = (ok) => (ok ? 'met' : '**not met**')
@@ -48,17 +51,20 @@ const lines = [
   '',
   ordersTable(orders),
   '',
+  startTable(start),
+  '',
   `Targets: conditions (a) ≥ 5×: ${verdict(conditions.evalRatio >= 5)} (${times(conditions.evalRatio)}); ` +
     `track() B ÷ A ≤ 1.5×: ${verdict(Math.max(node.BoverA, chromium.BoverA) <= 1.5)}; ` +
     `track() ≤ 20 µs: ${verdict(worst <= 20)} (worst ${us(worst)} µs); ` +
-    `an unchanged playbook costs less than a new one: ${verdict(sync.ratio['new 200'] > 2)} (a 304 is ${times(sync.ratio['new 200'])} cheaper than applying a new version).`,
+    `an unchanged playbook costs less than a new one: ${verdict(sync.ratio['new 200'] > 2)} (a 304 is ${times(sync.ratio['new 200'])} cheaper than applying a new version); ` +
+    `\`npm start\` serves within 30 s on a fresh clone: ${verdict(start.now.fresh.s <= 30)} (${start.now.fresh.s.toFixed(1)} s), within 5 s unchanged: ${verdict(start.now.unchanged.s <= 5)} (${start.now.unchanged.s.toFixed(1)} s).`,
   '',
   `Medians: conditions over ${conditions.rounds} interleaved rounds of ~${conditions.sampleMs} ms per loop; ` +
     `track() over ${node.rounds} (Node) and ${chromium.rounds} (Chromium) interleaved batches of ` +
     `${node.batch.toLocaleString('en')} and ${chromium.batch.toLocaleString('en')} calls, after warm-up; ` +
-    `refresh() over ${sync.rounds} interleaved rounds. ` +
+    `refresh() over ${sync.rounds} interleaved rounds; \`npm start\` over ${start.rounds} interleaved rounds. ` +
     `Node ${process.version}, Chromium ${chromium.version}, GrowthBook ${conditions.growthbook}, ` +
     `${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}.`,
 ]
 console.log(lines.join('\n'))
-if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, orders, cpu }))
+if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, orders, start, cpu }))
