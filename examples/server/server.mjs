@@ -3,6 +3,7 @@
 //   GET  /…                  static files from examples/storefront/ (SPA fallback to index.html)
 //   GET  /esm/…              the npm example: static files from examples/esm/ (its index.html at /esm/, the
 //                            rollup build at /esm/dist/app.js; `npm run build:examples` makes it); no fallback
+//   GET  /react/…            the React example: static files from examples/react/dist/ (built the same way)
 //   GET  /waymark.iife.js    the SDK build from dist/ (and its .map)
 //   GET  /playbook.json      examples/server/playbook.json, with an ETag (304 on If-None-Match)
 //   GET  /__playbook         the playbook endpoint's fault mode and request counts
@@ -57,6 +58,7 @@ const INVALID_PLAYBOOK = JSON.stringify({ version: '9999-01-01.1', rules: [{ id:
 export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO, dataDir, storeTraits } = {}) {
   const shopDir = join(root, 'examples', 'storefront')
   const esmDir = join(root, 'examples', 'esm')
+  const reactDir = join(root, 'examples', 'react', 'dist')
   const distDir = join(root, 'dist')
   const playbookFile = join(root, 'examples', 'server', 'playbook.json')
   const dataFile = join(dataDir ?? join(root, 'examples', 'server', 'data'), 'events.jsonl')
@@ -116,6 +118,18 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     const order = /^\/api\/orders\/([A-Za-z0-9_-]{1,64})$/.exec(path)
     if (order) return sendOrder(res, order[1], req)
     if (path.startsWith('/api/')) return send(res, 404, 'Not found')
+
+    // The React example: a static, prerendered page that hydrates (examples/react/).
+    if (path === '/react') return send(res, 301, null, { Location: '/react/' })
+    if (path.startsWith('/react/')) {
+      const rel = '.' + (path.endsWith('/') ? path.slice(6) + 'index.html' : path.slice(6))
+      // Not built yet: the page's source (as /esm/ serves its own), whose app.js then 404s.
+      let file = resolve(reactDir, rel)
+      if (!(await isFile(file))) file = resolve(reactDir, '..', rel)
+      if (!file.startsWith(dirname(reactDir) + sep)) return send(res, 403, 'Forbidden')
+      if (!(await isFile(file))) return send(res, 404, `${path} is not built: run \`npm run build:examples\``)
+      return serveFile(res, file, req)
+    }
 
     // The npm example: its own directory, no SPA fallback (a missing file is a 404).
     if (path === '/esm') {
@@ -319,6 +333,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   console.log(`  product page: ${url}/product/espresso-roast   cart: ${url}/cart   live order: ${url}/order/A-1001`)
   console.log(`  our shops: ${url}/shops (an in-store offer at the Tverskaya shop; to be there in Chrome: DevTools > ⋮ > More tools > Sensors > Location: Other… 55.7652, 37.6056, then "Am I in a shop?")`)
   console.log(`npm (ESM, headless) example: ${url}/esm/`)
+  console.log(`React 18 example (waymark/react, prerendered and hydrated): ${url}/react/`)
   console.log(`Backend: playbook ${url}/playbook.json (ETag) · events POST ${url}/collect (seen: ${url}/__collect) · orders ${url}/api/orders/{id} · visitor ${url}/identity`)
   if (!existsSync(join(REPO, 'dist', 'waymark.iife.js'))) console.warn('dist/waymark.iife.js is missing: run `npm run build` first')
   if (!existsSync(join(REPO, 'examples', 'esm', 'dist', 'app.js'))) console.warn('examples/esm/dist/app.js is missing: run `npm run build:examples` first')

@@ -211,7 +211,7 @@ describe('example server', { timeout: 30_000 }, () => {
       })
       const urls = [...out.matchAll(/http:\/\/127\.0\.0\.1:\d+\/[^\s)]*/g)].map((m) => m[0])
       expect(urls.map((u) => u.replace(/^http:\/\/[^/]+/, ''))).toEqual([
-        '/', '/product/espresso-roast', '/cart', '/order/A-1001', '/shops', '/esm/', '/playbook.json', '/collect', '/__collect', '/api/orders/{id}', '/identity',
+        '/', '/product/espresso-roast', '/cart', '/order/A-1001', '/shops', '/esm/', '/react/', '/playbook.json', '/collect', '/__collect', '/api/orders/{id}', '/identity',
       ])
       for (const u of urls) {
         const res = u.endsWith('/collect')
