@@ -1,0 +1,133 @@
+// `npm run bench:startup`: what the script tag costs a page at start, side by side with
+// GrowthBook's script tag (`auto.min.js`) given an inline payload of 100 features, in Chromium,
+// at 1× and 4× CPU (CDP throttling). Median of 5 page loads per figure, interleaved; main-thread
+// time is each page's minus a blank page's, measured in the same run.
+//
+//   ready          ms from navigation start to the first decision: Waymark's `ready` (stored
+//                  state loaded, cached playbook applied), GrowthBook's first render with its
+//                  payload; a first visit, and a returning one (the playbook cached on the device)
+//   main thread    CDP's TaskDuration until 1 s after ready, minus the blank page's
+//   longest task   the longest long task (≥ 50 ms, PerformanceObserver), or "< 50"
+//
+//   node test/bench/startup.mjs          the table (needs a built dist/: npm run build)
+//   node test/bench/startup.mjs --json   also the raw figures, as one JSON line
+import { createServer } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+import { ROOT, isMain, median } from './lib.mjs'
+
+const RUNS = 5
+const N = 100
+
+// 100 rules with conditions, on several triggers (page views reach a handful of them), and 100
+// GrowthBook features with a targeting condition each: comparable work for each SDK's evaluator.
+const PLAYBOOK = {
+  version: 'startup-1',
+  rules: Array.from({ length: N }, (_, i) => ({
+    id: `r${i}`, on: [i % 10 ? `event_${i % 10}` : 'page'],
+    if: { 'visit.count': { $gte: i % 3 }, 'device.locale': { $in: ['en', 'ru', 'de'] }, 'page.path': { $regex: `^/p${i % 7}` } },
+    offer: { kind: 'headless', data: { i } },
+  })),
+}
+const FEATURES = Object.fromEntries(Array.from({ length: N }, (_, i) => [`feature-${i}`, {
+  defaultValue: false,
+  rules: [{ condition: { country: { $in: ['US', 'RU', 'DE'] }, visits: { $gte: i % 3 }, url: { $regex: `^/p${i % 7}` } }, force: true }],
+}]))
+
+const page = (body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><main><h1>Shop</h1></main>${body}</body></html>`
+const LONG = `<script>window.__long=[];new PerformanceObserver(l=>l.getEntries().forEach(e=>__long.push(e.duration))).observe({type:'longtask',buffered:true})</script>`
+const PAGES = {
+  '/blank': page(`${LONG}<script>window.__ready=performance.now()</script>`),
+  '/waymark': page(`${LONG}<script src="/waymark.iife.js" data-playbook="/playbook.json" data-namespace="startup"></script><script>waymark.ready.then(()=>window.__ready=performance.now())</script>`),
+  '/growthbook': page(`${LONG}<script>window.growthbook_config={payload:{features:${JSON.stringify(FEATURES)}},noStreaming:true,attributes:{country:'US',visits:1}};document.addEventListener('growthbookdata',()=>window.__ready??=performance.now())</script><script src="/auto.min.js"></script>`),
+}
+const FILES = {
+  '/waymark.iife.js': `${ROOT}/dist/waymark.iife.js`,
+  '/auto.min.js': `${ROOT}/node_modules/@growthbook/growthbook/dist/bundles/auto.min.js`,
+}
+
+function serve() {
+  const server = createServer((req, res) => {
+    const path = (req.url || '/').split('?')[0]
+    if (PAGES[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGES[path])
+    if (FILES[path]) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(FILES[path]))
+    if (path === '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
+    res.writeHead(404).end()
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+// One page load: ready (ms since navigation), main-thread time until 1 s after it, longest task.
+async function load(context, url, rate) {
+  const p = await context.newPage()
+  const cdp = await context.newCDPSession(p)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate })
+  await cdp.send('Performance.enable')
+  await p.goto(url)
+  await p.waitForFunction(() => window.__ready !== undefined, null, { timeout: 30_000 })
+  await p.waitForTimeout(1000)
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
+  const [ready, long] = await p.evaluate(() => [window.__ready, window.__long])
+  await p.close()
+  return { ready, task: metrics.TaskDuration * 1000, longest: Math.max(0, ...long) }
+}
+
+/** Runs every figure; returns medians per SDK, visit and CPU rate. */
+export async function benchStartup() {
+  const server = await serve()
+  const base = `http://127.0.0.1:${server.address().port}`
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
+  const out = {}
+  for (const rate of [1, 4]) {
+    const samples = {}
+    const add = (k, v) => (samples[k] ||= []).push(v)
+    for (let run = 0; run < RUNS; run++) {
+      for (const sdk of ['blank', 'waymark', 'growthbook']) {
+        const context = await browser.newContext()
+        add(`${sdk} first`, await load(context, `${base}/${sdk}`, rate))
+        add(`${sdk} returning`, await load(context, `${base}/${sdk}`, rate)) // the playbook cached on the device
+        await context.close()
+      }
+    }
+    const med = (k, f) => median(samples[k].map((s) => s[f]))
+    const row = (k) => ({
+      ready: med(k, 'ready') - med(k.replace(/^\w+/, 'blank'), 'ready'),
+      task: med(k, 'task') - med(k.replace(/^\w+/, 'blank'), 'task'),
+      longest: Math.max(...samples[k].map((s) => s.longest)),
+    })
+    out[`${rate}x`] = Object.fromEntries(['waymark first', 'waymark returning', 'growthbook first', 'growthbook returning'].map((k) => [k, row(k)]))
+  }
+  out.chromium = browser.version()
+  await browser.close()
+  server.close()
+  return out
+}
+
+const ms = (x) => `${Math.round(x)} ms`
+const long = (x) => (x >= 50 ? ms(x) : '< 50 ms')
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`
+
+/** The side-by-side table and the issue 17 ratios. */
+export function startupTable(r) {
+  const lines = [
+    '| CPU | | Waymark script tag | GrowthBook script tag | ratio |',
+    '|---|---|---:|---:|---:|',
+  ]
+  for (const rate of ['4x', '1x']) {
+    const w = r[rate]
+    lines.push(
+      `| ${rate === '4x' ? '4× slower (a mid-range phone)' : '1×'} | main-thread time added (returning) | ${ms(w['waymark returning'].task)} | ${ms(w['growthbook returning'].task)} | ${ratio(w['waymark returning'].task, w['growthbook returning'].task)} |`,
+      `| | ready, returning visitor (cached playbook) | ${ms(w['waymark returning'].ready)} | ${ms(w['growthbook returning'].ready)} | ${ratio(w['waymark returning'].ready, w['growthbook returning'].ready)} |`,
+      `| | ready, first visit | ${ms(w['waymark first'].ready)} | ${ms(w['growthbook first'].ready)} | ${ratio(w['waymark first'].ready, w['growthbook first'].ready)} |`,
+      `| | longest task (of 5 loads) | ${long(Math.max(w['waymark first'].longest, w['waymark returning'].longest))} | ${long(Math.max(w['growthbook first'].longest, w['growthbook returning'].longest))} | |`,
+    )
+  }
+  lines.push('', `Median of ${RUNS} loads per figure, each minus a blank page's from the same run; Chromium ${r.chromium}, CPU throttled by CDP. Ratios: Waymark ÷ GrowthBook.`)
+  return lines.join('\n')
+}
+
+if (isMain(import.meta.url)) {
+  const r = await benchStartup()
+  console.log(startupTable(r))
+  if (process.argv.includes('--json')) console.log(JSON.stringify(r))
+}
