@@ -95,3 +95,20 @@ export function greetingFor(
     lookupText(`greeting.${part}${suffix}`, locale, texts) ?? lookupText(`greeting.returning${suffix}`, locale, texts) ?? ''
   return { text: fill(template, (p) => (p === 'name' ? name : undefined)), name, returning, partOfDay: part }
 }
+
+/** An offer text: one string, or one per language (`{ en: '…', ru: '…' }`). */
+export type LocalizedText = string | Record<string, string>
+
+/**
+ * The text a locale gets from an offer text (contract: "Playbook"): a plain string as is;
+ * from a per-language map the exact tag (`en-GB`), then its language (`ru-RU` → `ru`), then
+ * `en`, then the first listed. Tags compare case-insensitively (`en-gb` is `en-GB`).
+ */
+export function localized(text: LocalizedText | undefined, locale: string): string | undefined {
+  if (text === undefined || typeof text == 'string') return text
+  const keys = Object.keys(text)
+  const find = (tag: string) => keys.find((k) => k.toLowerCase().replace('_', '-') == tag)
+  const tag = locale.toLowerCase().replace('_', '-')
+  const k = find(tag) ?? find(language(locale)) ?? find('en') ?? keys[0]
+  return k === undefined ? undefined : text[k]
+}
