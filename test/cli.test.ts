@@ -83,17 +83,19 @@ describe('waymark validate', () => {
     expect(err).toContain('rules[0].if.event.total: unknown operator "$gtt"')
   })
 
-  it("exits 1 with the parser's message for a file that is not JSON", async () => {
-    const file = write('{ "rules": [')
-    let message = ''
-    try {
-      JSON.parse('{ "rules": [')
-    } catch (e) {
-      message = (e as Error).message
-    }
-    const { code, err } = await cli('validate', file)
-    expect(code).toBe(1)
-    expect(err).toBe(`${file}: ${message}`)
+  it('exits 1 with the line and column of a syntax error, the same on every Node', async () => {
+    const cut = write('{ "rules": [')
+    expect(await cli('validate', cut)).toMatchObject({ code: 1, err: `${cut}: not JSON: line 1, column 13: expected a value, but the text ends here` })
+    const comma = write('{\n  "version": "1"\n  "rules": []\n}')
+    expect(await cli('validate', comma)).toMatchObject({
+      code: 1,
+      err: `${comma}: not JSON: line 3, column 3: expected "," or "}" after a property, found a string`,
+    })
+  })
+
+  it("names the line and column inside a signed envelope's payload", async () => {
+    const file = write({ payload: '{"rules": [,]}', signature: '' })
+    expect(await cli('validate', file)).toMatchObject({ code: 1, err: `${file}: payload: not JSON: line 1, column 12: expected a value, found ","` })
   })
 
   it('accepts a file with a byte order mark', async () => {

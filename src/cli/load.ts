@@ -27,10 +27,12 @@ export const isEnvelope = (doc: unknown): doc is { payload: string; signature?: 
  *   the payload is parsed: like the SDK, an untrusted payload is not even read
  */
 export function loadPlaybook(io: CliIO, file: string, checkEnvelope?: (envelope?: LoadedPlaybook['envelope']) => void): LoadedPlaybook {
-  // Editors on some systems save a byte order mark, which JSON.parse rejects.
-  const doc = parseJson(readText(io, file).replace(/^\uFEFF/, ''), file)
+  // parseJson skips the byte order mark that editors on some systems save.
+  const doc = parseJson(readText(io, file), file)
   const envelope = isEnvelope(doc) ? { payload: doc.payload, signature: doc.signature } : undefined
   if (checkEnvelope) checkEnvelope(envelope)
+  // Devices JSON.parse the payload as it is, so a byte order mark there is not skipped.
+  if (envelope && envelope.payload.charCodeAt(0) == 0xfeff) throw cliError(`${file}: payload: not JSON: starts with a byte order mark`)
   const playbook = envelope ? parseJson(envelope.payload, `${file}: payload`) : doc
   const result = validatePlaybook(playbook)
   if (!result.ok) throw cliError(result.errors.join('\n'))

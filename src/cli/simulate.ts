@@ -9,6 +9,7 @@ import { getPath } from '../rules/condition'
 import { blocker, bucket, dayOf, decide, indexRules, type CompiledRule, type DecisionEnv } from '../rules/engine'
 import { fill, ownPath } from '../texts'
 import type { OfferSpec, Props } from '../types'
+import { parseJson } from './json-position'
 import { loadPlaybook } from './load'
 import { EXIT, parseFlags, usageError, type CliIO } from './shared'
 import { simulationContext } from './simulate-context'
@@ -63,12 +64,9 @@ const NOT_MET = 'condition not met: '
 // A JSON object from a flag; a mistake in it is a usage error naming the flag.
 function objectFlag(value: unknown, flag: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined
-  let parsed
-  try {
-    parsed = JSON.parse(value as string)
-  } catch (e) {
-    throw usageError(`simulate: --${flag} is not valid JSON (${(e as Error).message})`)
-  }
+  const result = parseJson(value as string)
+  if (!result.ok) throw usageError(`simulate: --${flag} is not valid JSON (${result.reason} at column ${result.column})`)
+  const parsed = result.value
   if (!isObj(parsed)) throw usageError(`simulate: --${flag} must be a JSON object`)
   return parsed
 }
