@@ -1,0 +1,49 @@
+// simulatePlaybook: the decision part of `waymark simulate`, run on a playbook object (as the
+// studio runs it in the browser), with the engine's own reasons.
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { simulatePlaybook } from '../src/cli/simulate-core'
+import type { Playbook } from '../src/types'
+
+const playbook: Playbook = {
+  rules: [
+    { id: 'nudge', on: ['cart_viewed'], if: { 'event.total': { $gte: 40 } }, offer: { kind: 'banner', title: '{user.firstName|Friend}, free shipping', code: 'SHIP' } },
+    { id: 'off', enabled: false, on: ['cart_viewed'], offer: { kind: 'toast', title: 'x' } },
+    { id: 'back', on: ['cart_viewed'], if: { 'visit.returning': true }, offer: { kind: 'inline', placement: 'cart', body: 'b' } },
+    { id: 'half', on: ['cart_viewed'], rollout: 0.5, offer: { kind: 'inline', placement: 'side', title: 'h' } },
+    { id: 'other', on: ['page'], offer: { kind: 'toast', title: 't' } },
+  ],
+}
+
+describe('simulatePlaybook', () => {
+  it('fires, blocks with the engine reasons and lists the rules not listening', () => {
+    const now = Date.UTC(2026, 10, 30, 12)
+    const s = simulatePlaybook(playbook, { event: 'cart_viewed', props: { total: 45 }, context: { user: { firstName: 'Анна' } }, now })
+    expect(s.rules.map((r) => [r.rule, r.fires, r.reason])).toEqual([
+      ['nudge', true, 'fires'],
+      ['off', false, 'disabled'],
+      ['back', false, 'condition not met: visit.returning'],
+      ['half', true, 'fires'],
+    ])
+    expect(s.rules[0].offer).toEqual({ kind: 'banner', title: 'Анна, free shipping', code: 'SHIP' })
+    expect(s.rules[2]).toMatchObject({ path: 'visit.returning', value: false })
+    expect(s.rules[3]).toMatchObject({ rollout: 0.5, bucket: undefined })
+    expect(s.notListening).toEqual(['other'])
+    expect(s.at).toBe('2026-11-30T12:00:00.000Z')
+    expect(s.anonymousId).toBeNull()
+    expect(s.context).toMatchObject({ event: { total: 45 }, journey: { counts: { cart_viewed: 1 } } })
+  })
+
+  it('decides rollouts for one visitor with an id, and defaults the time to now', () => {
+    const s = simulatePlaybook(playbook, { event: 'cart_viewed', id: 'v-1' })
+    expect(s.anonymousId).toBe('v-1')
+    expect(typeof s.rules[3].bucket).toBe('number')
+    expect(Math.abs(Date.parse(s.at) - Date.now())).toBeLessThan(5000)
+  })
+
+  it('imports nothing from Node, so it runs in a browser', () => {
+    for (const file of ['simulate-core.ts', 'simulate-context.ts', 'json-position.ts'])
+      expect([file, readFileSync(resolve('src/cli', file), 'utf8').match(/from ['"](node:|\.\/shared|\.\/load)/)]).toEqual([file, null])
+  })
+})
