@@ -128,6 +128,29 @@ describe('playbook sync from a URL', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('a page load revalidates a copy last checked over a minute ago, so a published edit shows on the next page (issue 15)', async () => {
+    const server = fakeServer()
+    await started() // refreshSeconds 300
+    await advance(0)
+    vi.setSystemTime(Date.now() + 59_000)
+    await started() // a reload within the minute: no request
+    await advance(0)
+    expect(server.requests).toHaveLength(1)
+    server.doc = v2 // published meanwhile
+    vi.setSystemTime(Date.now() + 2_000)
+    const next = await started()
+    await advance(0)
+    expect(server.requests).toHaveLength(2)
+    expect(server.requests[1].headers['If-None-Match']).toEqual(expect.any(String)) // a cheap 304 when nothing changed
+    expect(next.applied.map((a) => a.version)).toEqual(['2026-11-24.1', '2026-11-25.1']) // cache first, then the edit
+    expect(next.fires()).toEqual(['nudge-2'])
+    // The open tab goes back to every refreshSeconds after that check.
+    await advance(299_000)
+    expect(server.requests).toHaveLength(2)
+    await advance(1_000)
+    expect(server.requests).toHaveLength(3)
+  })
+
   it('a copy checked "in the future" (the clock was set back 2 days) is revalidated, not trusted for 2 days', async () => {
     const server = fakeServer()
     await started({ refreshSeconds: 60 })

@@ -49,6 +49,12 @@ export interface Sync {
 
 /** Revalidation on becoming visible waits at least this long after the last check. */
 export const VISIBLE_GAP_MS = 30_000
+/**
+ * A page load revalidates a copy last checked longer ago than this (or `refreshSeconds`, if
+ * shorter), so a published change reaches a visitor's next page within a minute; a reload
+ * within it costs no request.
+ */
+export const LOAD_GAP_MS = 60_000
 /** First retry after a failure; doubles on each further failure, up to `refreshSeconds`. */
 export const RETRY_MS = 5000
 
@@ -155,13 +161,14 @@ export function createSync(d: SyncDeps): Sync {
 
   // `min` keeps a tab that found the lock taken from asking again at once: the tab holding
   // it will post what it got.
-  const schedule = (min = 0): void => {
+  // `period` is how old the copy may get before the next check: refreshMs, or less at start.
+  const schedule = (min = 0, period = refreshMs): void => {
     clearTimeout(timer)
     if (stopped || !synced) return
     // Never longer than refreshMs, which fits a timer.
-    const wait = Math.max(Math.min((fails ? retryAt : checked + refreshMs) - Date.now(), refreshMs), min)
+    const wait = Math.max(Math.min((fails ? retryAt : checked + period) - Date.now(), refreshMs), min)
     // A hidden tab does not fetch; becoming visible catches up.
-    timer = setTimeout(() => hidden() || check(refreshMs), wait)
+    timer = setTimeout(() => hidden() || check(period), wait)
   }
 
   // One check: unless forced (`maxAge` 0), a copy confirmed within `maxAge` ms (or, while
@@ -235,7 +242,11 @@ export function createSync(d: SyncDeps): Sync {
       }
       unlisten()
       unlisten = onShown(onVisible)
-      schedule()
+      // A copy in use that was checked over a minute ago is checked now, not after the rest of
+      // `refreshSeconds`: an edit published meanwhile shows on this page. One checked within
+      // the minute waits for `refreshSeconds` as before, so a reload costs no request.
+      const loadGap = Math.min(refreshMs, LOAD_GAP_MS)
+      schedule(0, Date.now() - checked >= loadGap ? loadGap : refreshMs)
     },
     refresh: () => check(0),
     receive(rec) {
