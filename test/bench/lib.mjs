@@ -32,6 +32,39 @@ export function build() {
   }
 }
 
+// A virtual clock (orders.mjs, playbook-requests.mjs) for setTimeout, clearTimeout and Date.now: `run(ms)` fires every timer due
+// within `ms`, in order, letting promise chains (and fake-indexeddb's setImmediate) settle
+// between them.
+export function virtualClock() {
+  let now = Date.now()
+  let seq = 0
+  const timers = new Map()
+  globalThis.setTimeout = (fn, ms = 0) => (timers.set(++seq, { at: now + Math.max(0, ms), fn }), seq)
+  globalThis.clearTimeout = (id) => void timers.delete(id)
+  Date.now = () => now
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r))
+  }
+  return {
+    now: () => now,
+    settle,
+    async run(ms) {
+      const end = now + ms
+      for (;;) {
+        await settle() // what is under way may set the next timer
+        let next
+        for (const [id, t] of timers) if (!next || t.at < next[1].at) next = [id, t]
+        if (!next || next[1].at > end) break
+        timers.delete(next[0])
+        now = Math.max(now, next[1].at)
+        next[1].fn()
+      }
+      now = end
+      await settle()
+    },
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // track() playbooks. Every rule has a realistic three-part condition that is evaluated all
 // the way to its last part and fails there: `event.total` passes for { total: 12 }, a fresh

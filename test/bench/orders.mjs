@@ -10,44 +10,11 @@
 //
 //   node test/bench/orders.mjs          prints a table (needs a built dist/: npm run build)
 //   node test/bench/orders.mjs --json   prints the result as one JSON line (used by run.mjs)
-import { ROOT, isMain } from './lib.mjs'
+import { ROOT, isMain, virtualClock } from './lib.mjs'
 import { installDom } from './track.mjs'
 
 const HOUR = 3600_000
 const STEPS = ['placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered']
-
-// A virtual clock for setTimeout, clearTimeout and Date.now: `run(ms)` fires every timer due
-// within `ms`, in order, letting promise chains (and fake-indexeddb's setImmediate) settle
-// between them.
-function virtualClock() {
-  let now = Date.now()
-  let seq = 0
-  const timers = new Map()
-  globalThis.setTimeout = (fn, ms = 0) => (timers.set(++seq, { at: now + Math.max(0, ms), fn }), seq)
-  globalThis.clearTimeout = (id) => void timers.delete(id)
-  Date.now = () => now
-  const settle = async () => {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r))
-  }
-  return {
-    now: () => now,
-    settle,
-    async run(ms) {
-      const end = now + ms
-      for (;;) {
-        await settle() // what is under way may set the next timer
-        let next
-        for (const [id, t] of timers) if (!next || t.at < next[1].at) next = [id, t]
-        if (!next || next[1].at > end) break
-        timers.delete(next[0])
-        now = Math.max(now, next[1].at)
-        next[1].fn()
-      }
-      now = end
-      await settle()
-    },
-  }
-}
 
 /** One hour of one scenario; returns the requests made and, when moving, the statuses seen. */
 async function scenario(kind, createWaymark, clock, dom) {

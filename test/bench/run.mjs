@@ -12,6 +12,7 @@ import os from 'node:os'
 import { ROOT, build, times, us } from './lib.mjs'
 import { conditionsTable } from './conditions.mjs'
 import { ordersTable } from './orders.mjs'
+import { playbookRequestsTable } from './playbook-requests.mjs'
 import { startTable } from './start.mjs'
 import { syncTable } from './sync.mjs'
 import { trackTable } from './track.mjs'
@@ -34,6 +35,8 @@ step('track() in Chromium')
 const chromium = run('track-chromium.mjs')
 step('playbook revalidation in Node + jsdom')
 const sync = run('sync.mjs')
+step("playbook requests in one visitor's simulated hour, before and now")
+const playbookRequests = run('playbook-requests.mjs')
 step('a live order widget, one simulated hour')
 const orders = run('orders.mjs')
 step('npm start on a fresh clone and unchanged, now and as it was (scratch copies)')
@@ -48,6 +51,8 @@ const lines = [
   trackTable([node, chromium]),
   '',
   syncTable(sync),
+  '',
+  playbookRequestsTable(playbookRequests),
   '',
   ordersTable(orders),
   '',
@@ -67,4 +72,4 @@ const lines = [
     `${cpu} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}.`,
 ]
 console.log(lines.join('\n'))
-if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, orders, start, cpu }))
+if (process.argv.includes('--json')) console.log(JSON.stringify({ conditions, node, chromium, sync, playbookRequests, orders, start, cpu }))
