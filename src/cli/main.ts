@@ -7,6 +7,7 @@ import { keygenCommand } from './keygen'
 import { isCliError, EXIT, type CliIO } from './shared'
 import { signCommand } from './sign'
 import { simulateCommand } from './simulate'
+import { studioCommand } from './studio'
 import { validateCommand } from './validate'
 import { packageVersion } from './version'
 
@@ -31,18 +32,25 @@ Commands:
       Validate FILE (it needs a "version"), then print the signed envelope {"payload",
       "signature"}. --expires (Nd, Nh or an ISO 8601 date) adds "expires" to the payload:
       devices refuse the playbook after it.
+  studio FILE [--port N] [--key PRIVATE.pem]
+      Edit FILE in a local web page on 127.0.0.1 (port 4747 unless --port): rules with
+      on/off switches, texts per language, validation as you type, a preview, a simulator
+      and the diff. Save writes only a valid playbook; with --key, also its signed
+      envelope beside it (playbook.json -> playbook.signed.json).
   help, --help     this text
   --version        the version
 
 Exit codes: 0 ok, 1 invalid playbook, signature or key, 2 usage error.`
 
-type Command = (args: string[], io: CliIO) => number
+// `studio` resolves once its server listens; the others finish at once.
+type Command = (args: string[], io: CliIO) => number | Promise<number>
 
 const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   simulate: simulateCommand,
   keygen: keygenCommand,
   sign: signCommand,
+  studio: studioCommand,
 }
 
 /**
@@ -68,7 +76,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage
   }
   try {
-    return handler(args, io)
+    return await handler(args, io)
   } catch (e) {
     if (isCliError(e)) {
       io.err(e.message)
