@@ -98,6 +98,17 @@ describe('waymark validate', () => {
     expect(await cli('validate', file)).toMatchObject({ code: 1, err: `${file}: payload: not JSON: line 1, column 12: expected a value, found ","` })
   })
 
+  it('warns about what is valid but never fires, on stderr, and still exits 0', async () => {
+    const file = write({ stages: [{ id: 'buy', on: ['cart_viewed'] }], rules: [rule({ id: 'nudge', on: ['cart_view'], if: { 'visit.returing': true } })] })
+    const { code, out, err } = await cli('validate', file)
+    expect(code).toBe(0)
+    expect(out).toBe(`${file}: valid · no version · 1 stage · 1 rule (1 enabled) · no texts`)
+    expect(err.split('\n')).toEqual([
+      'warning: rules[0] (nudge).on[0]: "cart_view" is not emitted by anything the playbook knows; did you mean "cart_viewed"?',
+      'warning: rules[0] (nudge).if.visit.returing: unknown context path; did you mean "visit.returning"?',
+    ])
+  })
+
   it('accepts a file with a byte order mark', async () => {
     expect((await cli('validate', write('\uFEFF{}'))).code).toBe(0)
   })

@@ -43,7 +43,7 @@ describe('simulatePlaybook', () => {
   })
 
   it('imports nothing from Node, so it runs in a browser', () => {
-    for (const file of ['simulate-core.ts', 'simulate-context.ts', 'json-position.ts'])
+    for (const file of ['simulate-core.ts', 'simulate-context.ts', 'json-position.ts', 'lint.ts'])
       expect([file, readFileSync(resolve('src/cli', file), 'utf8').match(/from ['"](node:|\.\/shared|\.\/load)/)]).toEqual([file, null])
   })
 })

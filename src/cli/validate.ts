@@ -6,6 +6,7 @@
 import { unusable } from '../playbook/verify'
 import type { Playbook } from '../types'
 import { readPublicKey, verifyPayload } from './keys'
+import { lintPlaybook } from './lint'
 import { loadPlaybook } from './load'
 import { cliError, EXIT, parseFlags, plural, type CliIO } from './shared'
 
@@ -24,7 +25,8 @@ export function summarise(playbook: Playbook): string {
 }
 
 /**
- * Runs `validate`: exit 0 with a summary line, or exit 1 with the parser's message, every
+ * Runs `validate`: exit 0 with a summary line (and on stderr, one `warning: …` line per thing
+ * that is valid but would silently never fire, see `lintPlaybook`), or exit 1 with the parser's message, every
  * validation error (one per line, each naming its JSON path), `signature does not verify`,
  * or what makes devices refuse it anyway (signed without a version, past its `expires`).
  */
@@ -43,6 +45,7 @@ export function validateCommand(args: string[], io: CliIO): number {
   const why = unusable(playbook, envelope)
   if (why) throw cliError(`${file}: ${why}`)
   const signature = !envelope ? '' : key ? ' · signature verified' : ' · signed, signature not checked (no --public-key)'
+  for (const w of lintPlaybook(playbook)) io.err(`warning: ${w.label}: ${w.message}`)
   io.out(`${file}: valid · ${summarise(playbook)}${signature}`)
   return EXIT.ok
 }
