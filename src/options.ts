@@ -33,6 +33,7 @@ export const KINDS: Record<keyof WaymarkOptions, string> = {
   redact: 'a',
   sessionMinutes: 'n',
   orderStatuses: 'm',
+  preview: 'b',
 }
 
 // Per type code: what the option must be (for the error), and the test.
@@ -88,6 +89,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     namespace: 'waymark',
     autoPage: true,
     debug: false,
+    preview: false,
     ...(Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && has(KINDS, k))) as WaymarkOptions),
     locale: locale || (nav && nav.language) || 'en',
   }

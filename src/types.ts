@@ -23,9 +23,11 @@ export interface Offer extends OfferSpec {
   id: string
   /** The rule that fired. */
   rule: string
-  /** The event that triggered it. */
+  /** The event that triggered it (`preview` for a preview link's offer). */
   trigger: string
   at: number
+  /** A preview link's offer (`?waymark-preview=<rule-id>`), marked "Preview": nothing is recorded or counted for it. */
+  preview?: boolean
   /** Records `offer_clicked` and frees the overlay slot. Only the first of click/dismiss counts. */
   click(): void
   /** Records `offer_dismissed` and frees the overlay slot. Only the first of click/dismiss counts. */
@@ -74,6 +76,13 @@ export interface WaymarkOptions {
   autoPage?: boolean
   /** Log every decision with its reason (default false). */
   debug?: boolean
+  /**
+   * Allows preview links (default false): `?waymark-preview=<rule-id>` shows that rule's offer,
+   * marked "Preview", whatever its trigger, condition, schedule, cap, rollout or `enabled`, counting
+   * and sending nothing; `?waymark-debug` opens a panel with the playbook in force, the latest
+   * triggers and why each rule fires or not. Without it both are ignored. Script tag: `data-preview`.
+   */
+  preview?: boolean
   /**
    * Where a visitor whose device storage was wiped (Safari deletes script-written storage after
    * 7 days without a visit) is recognised again: a same-origin URL (GET, with cookies, JSON)

@@ -18,6 +18,7 @@ import { createExclusive } from './exclusive'
 import { createGuard } from './guard'
 import { createOrders } from './orders'
 import { createPlaces } from './places'
+import { createPreview, DEBUG } from './preview'
 import { createRecorder } from './record'
 import { mergeImpressions } from './rules/engine'
 import { greetingFor, textFor } from './texts'
@@ -120,7 +121,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     state: () => state, stages: () => stages, context, save, storeTraits: o.storeTraits, idleMs: o.sessionMinutes * 60_000, log,
     deliver: (event, memory) => delivery.push(event, memory),
     emit: (type, payload) => events.emit(type, payload),
-    run: (trigger, props, now) => offers.run(trigger, props, now),
+    run: (trigger, props, now) => (preview?.seen(trigger, now), offers.run(trigger, props, now)),
   })
 
   const offers = createOffers({
@@ -163,6 +164,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     }),
   })
 
+  // Preview links and the debug panel: only where the site allows them (`preview: true`).
+  const preview = o.preview && !ssr ? createPreview(locale, context, (offer) => events.emit('offer', offer), fail) : undefined
+
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 
   const pageView = (props: Props, referrer?: string): void => void record('page', 'page', { ...pageProps(o.redact, referrer), ...props })
@@ -175,6 +179,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     offers.use(rules, groups)
     places.use(playbook.places)
     texts = playbook.texts
+    preview?.use(playbook, from)
     log('playbook', version, from)
     events.emit('playbook', { version, from })
   }
@@ -230,6 +235,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       guard.open()
       fail('start failed', e)
     })
+  if (preview) void ready.then(() => (guard.destroyed ? undefined : preview.start(() => sync.refresh()))).catch((e) => fail('preview failed', e))
 
   return {
     ready,
@@ -273,6 +279,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     refresh: () => ready.then(() => sync.refresh()),
     flush: () => ready.then(() => asking).then(() => delivery.flush()),
     on: (type, listener) => (guard.destroyed ? () => {} : events.on(type, listener)),
+    ...(preview && { [DEBUG]: preview.debug }),
     destroy() {
       if (guard.destroyed) return
       guard.close()

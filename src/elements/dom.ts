@@ -19,6 +19,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el
 }
 
+/**
+ * Runs `fn` once the document is parsed: a script in <head> can fire an offer before there
+ * is a body to show it in, or before the page's own host or slot is parsed.
+ */
+export const parsed = (fn: () => void): void =>
+  document.readyState == 'loading' ? document.addEventListener('DOMContentLoaded', fn, { once: true }) : fn()
+
 /** Attributes of a node whose `part` (the page's styling hook) and class (ours) share `name`. */
 export const named = (name: string, attrs?: Attrs): Attrs => ({ part: name, class: name, ...attrs })
 

@@ -1,10 +1,11 @@
 /**
  * `waymark/elements`: the custom elements (`<waymark-greeting>`, `<waymark-order-status>`,
- * `<waymark-slot>`) and the renderer of overlay offers. Importing it has no effect and
+ * `<waymark-slot>`, and `<waymark-debug>` for `?waymark-debug`) and the renderer of overlay offers. Importing it has no effect and
  * touches no browser global, so it is safe under Node; `defineElements` does the work.
  */
 import type { Waymark } from '../types'
 import { createBase, type Base } from './base'
+import { debugElement, openDebug } from './debug'
 import { greetingElement } from './greeting'
 import { startOffers } from './offers'
 import { orderStatusElement } from './order-status'
@@ -26,6 +27,7 @@ const ELEMENTS: Array<[string, (base: Base) => CustomElementConstructor]> = [
   ['waymark-order-status', orderStatusElement],
   ['waymark-slot', slotElement],
   ['waymark-overlay', overlayElement],
+  ['waymark-debug', debugElement],
 ]
 
 /**
@@ -53,6 +55,8 @@ export function defineElements(wm: Waymark, options: DefineElementsOptions = {})
     if (!customElements.get(name)) customElements.define(name, element((base ||= createBase())))
   if (previous === wm) return
   if (state.stopOffers) state.stopOffers()
-  state.stopOffers = startOffers(wm)
+  const stop = startOffers(wm)
+  const close = openDebug(wm) // a page opened with ?waymark-debug, on a site with `preview: true`
+  state.stopOffers = () => (stop(), close())
   for (const el of bound) el.rebind()
 }

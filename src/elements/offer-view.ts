@@ -26,6 +26,8 @@ export function offerView(offer: Offer, wm: Waymark, part: string, after: () => 
     h(
       'div',
       { class: 'text' },
+      // A preview link's offer says so: nothing the visitor does with it is recorded.
+      offer.preview && h('p', named('preview'), tx(wm, 'offer.preview')),
       offer.title && h(part === 'modal' ? 'h2' : 'p', named('title', { id: 'title' }), offer.title),
       offer.body && h('p', named('body', { id: 'body' }), offer.body),
     ),

@@ -1,21 +1,39 @@
 /** Renders an instance's offers: overlays in `<waymark-overlay>`, inline ones in slots. */
 import type { Offer, Waymark } from '../types'
+import { parsed } from './dom'
 import { page, type OverlayHost } from './shared'
 import { refreshSlots } from './slot'
 
 /** Shows an overlay offer in the page's overlay host, creating the host on first use. */
 function showOverlay(offer: Offer, wm: Waymark): void {
-  // A script in <head> can fire an offer before there is a body to show it in, or before the
-  // page's own host is parsed: it shows once the document is.
-  if (document.readyState == 'loading') return void document.addEventListener('DOMContentLoaded', () => showOverlay(offer, wm), { once: true })
-  const state = page()
-  let host = state.overlay
-  // The page's own host (placed where an in-flow banner belongs), else one at the end of <body>.
-  if (!host?.isConnected)
-    host = state.overlay =
-      document.querySelector<OverlayHost>('waymark-overlay') ||
-      document.body.appendChild(document.createElement('waymark-overlay') as OverlayHost)
-  host.show(offer, wm)
+  parsed(() => {
+    const state = page()
+    let host = state.overlay
+    // The page's own host (placed where an in-flow banner belongs), else one at the end of <body>.
+    if (!host?.isConnected)
+      host = state.overlay =
+        document.querySelector<OverlayHost>('waymark-overlay') ||
+        document.body.appendChild(document.createElement('waymark-overlay') as OverlayHost)
+    host.show(offer, wm)
+  })
+}
+
+/** Shows an inline offer in the slots of its placement, now or when one comes. */
+function showInline(offer: Offer, wm: Waymark, placement: string): void {
+  page().inline.set(placement, { offer, wm })
+  refreshSlots(placement)
+}
+
+/**
+ * A preview link's inline offer: in its slot when the page shows one, else as a toast, so
+ * whoever opened the link sees it either way (contract: "Preview links").
+ */
+function showPreview(offer: Offer, wm: Waymark, placement: string): void {
+  parsed(() => {
+    for (const slot of document.querySelectorAll('waymark-slot'))
+      if (slot.getAttribute('name') === placement && slot.checkVisibility?.() !== false) return showInline(offer, wm, placement)
+    showOverlay({ ...offer, kind: 'toast' }, wm)
+  })
 }
 
 /** Takes down `wm`'s offers on screen, recording nothing: they were made for a user who logged out. */
@@ -29,12 +47,9 @@ function takeDown(wm: Waymark): void {
 export function startOffers(wm: Waymark): () => void {
   const off = wm.on('profile', (change) => void (change && change.reason === 'reset' && takeDown(wm)))
   const stop = wm.on('offer', (offer) => {
-    const kind = offer.kind
+    const { kind, placement } = offer
     if (kind === 'banner' || kind === 'toast' || kind === 'modal') showOverlay(offer, wm)
-    else if (kind === 'inline' && typeof offer.placement === 'string') {
-      page().inline.set(offer.placement, { offer, wm })
-      refreshSlots(offer.placement)
-    }
+    else if (kind === 'inline' && typeof placement === 'string') (offer.preview ? showPreview : showInline)(offer, wm, placement)
   })
   return () => (off(), stop())
 }

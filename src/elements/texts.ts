@@ -38,6 +38,7 @@ const TEXTS: Record<string, [en: string, ru: string]> = {
   'offer.code': ['Your code', 'Ваш код'],
   'offer.copy': ['Copy code', 'Скопировать код'],
   'offer.copied': ['Copied', 'Скопировано'],
+  'offer.preview': ['Preview', 'Предпросмотр'],
 }
 
 /** The instance's locale, or `en` when it has none. */

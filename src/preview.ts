@@ -1,0 +1,113 @@
+/**
+ * Preview links and the debug panel's data (contract: "Preview links"), on a site with
+ * `preview: true` only. `?waymark-preview=<rule-id>` shows that rule's offer as the playbook
+ * has it, past the engine (trigger, condition, schedule, cap, rollout, `enabled`) and past the
+ * recorder: nothing is counted, stored or delivered for it. `?waymark-debug` keeps what the
+ * panel (`<waymark-debug>`, in the elements) shows, on the instance under {@link DEBUG}.
+ */
+import type { DecisionContext } from './context'
+import { fill, localized, ownPath } from './texts'
+import type { Offer, Playbook, Props, Rule } from './types'
+
+/**
+ * Where the debug panel finds an instance's {@link DebugData}: a symbol, not a public method,
+ * so the contract's `Waymark` stays as it is and only a page opened with `?waymark-debug` has it.
+ */
+export const DEBUG = Symbol.for('waymark.debug')
+
+/** How many of the latest triggers the panel lists. */
+export const DEBUG_TRIGGERS = 10
+
+/** What the debug panel shows; the panel reads it again on every `event` and `playbook`. */
+export interface DebugData {
+  /** The playbook in force: its version and where it came from; null before the first. */
+  playbook: { version: string | null; from: string } | null
+  /** The ids of its rules, in playbook order (the panel asks `explain` about each). */
+  rules: string[]
+  /** The latest triggers decided, oldest first. */
+  triggers: Array<{ name: string; at: number }>
+}
+
+/** The preview side of one instance. */
+export interface Preview {
+  /** A playbook was put in force. */
+  use(playbook: Playbook, from: string): void
+  /** A trigger was decided. */
+  seen(trigger: string, now: number): void
+  /**
+   * After `ready` (the visitor's state is loaded, so texts fill as a real offer's would): shows
+   * the rule's offer from the playbook in force, then fetches the newest copy (`refresh`), which
+   * shows it again if its offer changed there; an id neither copy has is reported once.
+   */
+  start(refresh: () => Promise<void>): Promise<void>
+  /** Present with `?waymark-debug`. */
+  debug?: DebugData
+}
+
+/** The preview link's offer for `rule`, texts filled like a real offer's; it records nothing. */
+export function previewOffer(rule: Rule, context: DecisionContext, locale: string, now: number): Offer {
+  const spec = rule.offer
+  // Texts may hold {path|fallback} templates; the result is plain text, never markup.
+  const text = (t: Parameters<typeof localized>[0]) => {
+    const s = localized(t, locale)
+    return s && fill(s, (path) => ownPath(context, path))
+  }
+  const close = (): void => {}
+  return {
+    ...spec,
+    id: `preview:${rule.id}`, rule: rule.id, trigger: 'preview', at: now, preview: true,
+    title: text(spec.title), body: text(spec.body),
+    cta: spec.cta && { label: text(spec.cta.label)!, href: spec.cta.href },
+    click: close, dismiss: close,
+  }
+}
+
+/**
+ * Creates the preview side of an instance from the page's query (`location.search`), or
+ * undefined when it asks for neither a preview nor the panel.
+ */
+export function createPreview(
+  locale: string,
+  context: (props: Props, now: number, trigger: string) => DecisionContext,
+  emit: (offer: Offer) => void,
+  fail: (message: string) => void,
+): Preview | undefined {
+  const query = new URLSearchParams(location.search)
+  const id = query.get('waymark-preview')
+  const debug: DebugData | undefined = query.has('waymark-debug') ? { playbook: null, rules: [], triggers: [] } : undefined
+  if (!id && !debug) return
+  let rules: Rule[] = []
+  let started = false
+  let shown: string | undefined // the offer as last shown, so only a changed one shows again
+
+  // Whether the playbook in force has the rule; shows its offer when it is new or changed.
+  const show = (): boolean => {
+    const rule = rules.find((r) => r.id === id)
+    const spec = rule && JSON.stringify(rule.offer)
+    if (rule && spec !== shown) {
+      shown = spec
+      const now = Date.now()
+      emit(previewOffer(rule, context({}, now, rule.on[0] || 'preview'), locale, now))
+    }
+    return !!rule
+  }
+
+  return {
+    debug,
+    use(playbook, from) {
+      rules = playbook.rules || []
+      if (debug) (debug.playbook = { version: playbook.version ?? null, from }), (debug.rules = rules.map((r) => r.id))
+      if (started) show()
+    },
+    seen(trigger, now) {
+      if (debug && debug.triggers.push({ name: trigger, at: now }) > DEBUG_TRIGGERS) debug.triggers.shift()
+    },
+    async start(refresh) {
+      if (!id) return
+      started = true
+      show()
+      await refresh()
+      if (!show()) fail(`preview: no rule "${id}" in the playbook in force`)
+    },
+  }
+}
