@@ -93,6 +93,19 @@ const rawCss = ({ emit = false } = {}) => {
 const minify = () =>
   terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } })
 
+// The studio's page and stylesheet, emitted beside its script (dist/studio/), watched so a
+// change rebuilds it.
+const studioAssets = () => ({
+  name: 'studio-assets',
+  buildStart() {
+    for (const f of ['src/studio/index.html', 'src/studio/studio.css']) this.addWatchFile(resolvePath(f))
+  },
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'index.html', source: readFileSync('src/studio/index.html', 'utf8') })
+    this.emitFile({ type: 'asset', fileName: 'studio.css', source: minifyCss(readFileSync('src/studio/studio.css', 'utf8')) })
+  },
+})
+
 // waymark/react: `react` is the page's own, and the core is the `waymark` package itself (so
 // `createWaymark` and the types come from the same module as the page's own imports).
 const REACT_EXTERNAL = ['react', 'waymark']
@@ -136,6 +149,13 @@ export default [
     external: [/^node:/],
     output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
     plugins: [cliTs(), executable()],
+  },
+  // `waymark studio`'s page: one minified ES module, its page and its stylesheet, found by
+  // dist/cli.js in dist/studio/. Only the studio loads it; it never reaches a visitor.
+  {
+    input: 'src/studio/main.ts',
+    output: { dir: 'dist/studio', entryFileNames: 'studio.js', format: 'es', sourcemap: true },
+    plugins: [rawCss(), resolve(), ts(), minify(), studioAssets()],
   },
   // One bundled declaration file per module format.
   {
