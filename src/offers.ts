@@ -5,7 +5,7 @@
  */
 import type { DecisionContext } from './context'
 import { blocker, capReached, countImpression, dayOf, decide, type DecisionEnv, type CompiledRule, inRollout, indexRules } from './rules/engine'
-import { fill, ownPath } from './texts'
+import { offerTexts } from './texts'
 import type { Explanation, Offer, Playbook, Props, WaymarkEvent } from './types'
 import { has } from './is'
 import { trimImpressions, type VisitorState } from './visitor'
@@ -62,10 +62,9 @@ export function createOffers(deps: OfferDeps): Offers {
     return { now, anonymousId: s.anonymousId, sessionId: s.sessionId, day: dayOf(now), impressions: s.impressions, overlay }
   }
 
-  // Texts may hold {path|fallback} templates; the result is plain text, never markup.
+  // Texts, in the visitor's language, may hold {path|fallback} templates; the result is plain text, never markup.
   const show = (r: CompiledRule, context: DecisionContext, trigger: string, now: number, shown: WaymarkEvent): Offer => {
     const spec = r.rule.offer
-    const text = (t: string | undefined) => t && fill(t, (path) => ownPath(context, path))
     let done = false
     const end = (name: string) => () => {
       if (done) return
@@ -75,8 +74,7 @@ export function createOffers(deps: OfferDeps): Offers {
     }
     return {
       id: shown.id, rule: r.id, kind: spec.kind,
-      title: text(spec.title), body: text(spec.body),
-      cta: spec.cta && { label: text(spec.cta.label)!, href: spec.cta.href },
+      ...offerTexts(spec, context.device.locale, context),
       code: spec.code, placement: spec.placement, data: spec.data,
       trigger, at: now, click: end('offer_clicked'), dismiss: end('offer_dismissed'),
     }

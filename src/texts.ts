@@ -1,4 +1,4 @@
-import type { Greeting, PartOfDay, Playbook } from './types'
+import type { Greeting, OfferSpec, PartOfDay, Playbook } from './types'
 
 /**
  * Built-in texts. A playbook's `texts` override any key per locale; `greeting.<partOfDay>`
@@ -111,4 +111,18 @@ export function localized(text: LocalizedText | undefined, locale: string): stri
   const tag = locale.toLowerCase().replace('_', '-')
   const k = find(tag) ?? find(language(locale)) ?? find('en') ?? keys[0]
   return k === undefined ? undefined : text[k]
+}
+
+/**
+ * An offer's texts as a visitor gets them: each picked for `locale` (`localized`), then its
+ * `{path|fallback}` templates filled from `context` (own data only). Plain text, never markup;
+ * `href` is passed through unfilled.
+ */
+export function offerTexts(spec: OfferSpec<LocalizedText>, locale: string, context: unknown): Pick<OfferSpec, 'title' | 'body' | 'cta'> {
+  const text = (t: LocalizedText | undefined) => {
+    const s = localized(t, locale)
+    return s && fill(s, (path) => ownPath(context, path))
+  }
+  // A validated label map is never empty, so a cta always gets a label.
+  return { title: text(spec.title), body: text(spec.body), cta: spec.cta && { label: text(spec.cta.label)!, href: spec.cta.href } }
 }

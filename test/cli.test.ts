@@ -158,7 +158,7 @@ describe('waymark validate', () => {
     it('has its payload validated, with the same paths', async () => {
       const file = write({ payload: JSON.stringify({ rules: [rule({ colour: 1 })] }), signature: '' })
       const { code, err } = await cli('validate', file)
-      expect([code, err]).toEqual([1, 'rules[0].colour: unknown key'])
+      expect([code, err]).toEqual([1, 'rules[0].colour: unknown key (rule "r")'])
     })
 
     it('is refused without a version, or past its expires, as devices refuse it', async () => {
@@ -219,6 +219,63 @@ describe('waymark simulate', () => {
     expect(out).toContain('  fires  nudge: banner top, priority 10\n')
     expect(out).toContain('      title  Анна, shipping is free\n      body   Total 45\n      cta    Keep shopping → /catalog\n      code   SHIP50')
     expect(out).toContain('  no     lower: outranked by "nudge"')
+  })
+
+  describe('--locale and texts per language', () => {
+    const polyglot = write({
+      rules: [
+        rule({
+          id: 'nudge',
+          on: ['cart_viewed'],
+          offer: {
+            kind: 'banner',
+            title: { en: '{user.firstName|Friend}, shipping is free', ru: '{user.firstName|Друг}, доставка бесплатна' },
+            body: 'Total {event.total}',
+            cta: { label: { en: 'Keep shopping', ru: 'Продолжить' }, href: '/catalog' },
+          },
+        }),
+        rule({ id: 'plain', on: ['cart_viewed'], offer: { kind: 'inline', placement: 'side', title: 'One text' } }),
+      ],
+    })
+    const run = (...args: string[]) => cli('simulate', polyglot, '--event', 'cart_viewed', '--props', '{"total":45}', ...AT, ...args)
+
+    it('shows offers in English by default, and what each listed language gets under a rule with texts per language', async () => {
+      const { code, out, err } = await run()
+      expect([code, err]).toEqual([0, ''])
+      expect(out).toContain(
+        [
+          '  fires  nudge: banner, priority 0',
+          '      title  Friend, shipping is free',
+          '      body   Total 45',
+          '      cta    Keep shopping → /catalog',
+          '      texts per language:',
+          '      in en     Friend, shipping is free · Total 45 · Keep shopping',
+          '      in ru     Друг, доставка бесплатна · Total 45 · Продолжить',
+          '  fires  plain: inline side, priority 0',
+          '      title  One text',
+          'assumed:',
+        ].join('\n'),
+      )
+    })
+
+    it('shows the offer in the language --locale picks (ru-RU → ru; de → en)', async () => {
+      expect((await run('--locale', 'ru-RU')).out).toContain('      title  Друг, доставка бесплатна\n      body   Total 45\n      cta    Продолжить → /catalog\n')
+      expect((await run('--locale', 'de')).out).toContain('      title  Friend, shipping is free\n')
+      const json = JSON.parse((await run('--locale', 'ru', '--json')).out)
+      expect(json.context.device.locale).toBe('ru')
+      expect(json.rules[0].offer).toEqual({ kind: 'banner', title: 'Друг, доставка бесплатна', body: 'Total 45', cta: { label: 'Продолжить', href: '/catalog' } })
+      expect(json.rules[0].languages).toEqual([
+        { locale: 'en', title: 'Friend, shipping is free', body: 'Total 45', cta: 'Keep shopping' },
+        { locale: 'ru', title: 'Друг, доставка бесплатна', body: 'Total 45', cta: 'Продолжить' },
+      ])
+      expect(json.rules[1].languages).toBeUndefined()
+    })
+
+    it('refuses a --locale that is not a language tag', async () => {
+      const { code, err } = await run('--locale', 'russian language')
+      expect(code).toBe(2)
+      expect(err).toContain('simulate: --locale is not a language tag: "russian language" (e.g. en, ru-RU)')
+    })
   })
 
   it('names the condition path that is not met, with its value', async () => {
@@ -300,7 +357,7 @@ describe('waymark simulate', () => {
 
   it('exits 1 with the errors of an invalid playbook', async () => {
     const { code, err } = await cli('simulate', write({ rules: [rule({ on: [] })] }), '--event', 'x')
-    expect([code, err]).toEqual([1, 'rules[0].on: must be an array of event names'])
+    expect([code, err]).toEqual([1, 'rules[0].on: must be an array of event names (rule "r")'])
   })
 
   it.each([
@@ -366,7 +423,7 @@ describe('waymark sign', () => {
   it('refuses to sign an invalid playbook, printing its errors', async () => {
     const { pem } = await keys()
     const { code, out, err } = await cli('sign', write({ rules: [rule({ rollout: 2 })] }), '--key', pem)
-    expect([code, out, err]).toEqual([1, '', 'rules[0].rollout: must be a number from 0 to 1'])
+    expect([code, out, err]).toEqual([1, '', 'rules[0].rollout: must be a number from 0 to 1 (rule "r")'])
   })
 
   it('refuses keys that are not ECDSA P-256', async () => {

@@ -251,7 +251,7 @@ describe('hostile inline playbooks', () => {
     let deep: Record<string, unknown> = { 'event.total': { $gte: 1 } }
     for (let i = 0; i < 10_000; i++) deep = { $and: [deep] }
     const { wm, applied } = await withPlaybook({ version: 'deep', rules: [rule({ if: deep })] })
-    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].if: condition is not readable JSON'])
+    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].if: condition is not readable JSON (rule "r")'])
     expect(applied).toEqual([])
     pageStillWorks(wm)
     expect(typeof compileCondition(deep)({ event: { total: 5 } })).toBe('boolean')
@@ -318,7 +318,7 @@ describe('hostile inline playbooks', () => {
   it('a rule whose regex needs backtracking, (a+)+\\1: rejected whole, naming the path; it never runs', async () => {
     const cond = { 'page.path': { $regex: '(a+)+\\1' } }
     const { wm, applied } = await withPlaybook({ version: 'backref', rules: [rule({ if: cond })] })
-    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].if.page.path: unsupported regex "(a+)+\\\\1" (backreference or octal escape)'])
+    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].if.page.path: unsupported regex "(a+)+\\\\1" (backreference or octal escape) (rule "r")'])
     expect(applied).toEqual([])
     pageStillWorks(wm)
     // compileCondition fails closed on it too, at once.

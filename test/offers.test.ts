@@ -40,6 +40,28 @@ describe('offers', () => {
     expect(offers[0].id).toBe(named('offer_shown')[0].id)
   })
 
+  it("shows each visitor the texts of their language: Russian to ru-RU, English to de (no German given)", async () => {
+    const polyglot: Rule = {
+      ...nudge,
+      offer: {
+        ...nudge.offer,
+        title: { en: '{user.firstName|Friend}, shipping is free from €50', ru: '{user.firstName|Друг}, доставка бесплатна от 50 €' },
+        body: { ru: 'Осталось {event.gap|немного} €', en: 'Only €{event.gap|a little} to go' },
+        cta: { label: { en: 'Keep shopping', ru: 'Продолжить покупки' }, href: '/catalog' },
+      },
+    }
+    const ru = await started(withRules(polyglot), { locale: 'ru-RU' })
+    ru.wm.track('cart_viewed', { total: 45, gap: 5 })
+    expect(ru.offers[0]).toMatchObject({
+      title: 'Друг, доставка бесплатна от 50 €', body: 'Осталось 5 €', cta: { label: 'Продолжить покупки', href: '/catalog' }, code: 'SHIP50',
+    })
+    const de = await started(withRules(polyglot), { locale: 'de', namespace: 'de' })
+    de.wm.track('cart_viewed', { total: 45 })
+    expect(de.offers[0]).toMatchObject({ title: 'Friend, shipping is free from €50', body: 'Only €a little to go', cta: { label: 'Keep shopping' } })
+    // The offer handed to the page carries plain strings only.
+    for (const o of [ru.offers[0], de.offers[0]]) expect([typeof o.title, typeof o.body, typeof o.cta!.label]).toEqual(['string', 'string', 'string'])
+  })
+
   it('uses the template fallback when a value is missing', async () => {
     const { wm, offers } = await started(withRules(nudge))
     wm.track('cart_viewed', { total: 45 })
@@ -159,7 +181,7 @@ describe('offers', () => {
   it('rejects an invalid playbook whole, naming the path, and fires nothing from it', async () => {
     const bad = withRules(nudge, { ...nudge, id: 'typo', if: { 'event.total': { $gtt: 5 } } })
     const { wm, offers } = await started(bad)
-    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[1].if.event.total: unknown operator "$gtt"'])
+    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[1].if.event.total: unknown operator "$gtt" (rule "typo")'])
     wm.track('cart_viewed', { total: 45 })
     expect(offers).toEqual([])
   })

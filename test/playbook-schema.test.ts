@@ -87,6 +87,7 @@ const VALID: Array<[name: string, doc: unknown]> = [
   ['every key, kind and placement', EVERY_KEY],
   ['every operator', EVERY_OPERATOR],
   ['dates in every accepted form', { expires: '2026-12-31', rules: ['2026-12-31', '2024-02-29T12:00Z', '2026-12-31T23:59:59.999Z', '2026-12-31T23:59:59.123-05:30'].map((until, i) => rule({ id: `r${i}`, until })) }],
+  ['texts per language', withOffer({ kind: 'modal', title: { en: 'Hi', 'en-GB': 'Hi', ru: 'Привет', 'zh-Hant-TW': '你好' }, body: { ru: 'b' }, cta: { label: { en: 'Go', ru: 'Далее' } } })],
   ['relative links', { rules: ['/a', 'a/b:c', '../up', '?q=1', '#top', ''].map((href, i) => rule({ id: `r${i}`, offer: { kind: 'toast', cta: { label: 'l', href } } })) }],
 ]
 
@@ -145,6 +146,10 @@ const INVALID: Array<[name: string, doc: unknown, path: string, schema: boolean]
   ['a banner placed left', withOffer({ kind: 'banner', placement: 'left' }), 'rules[0].offer.placement', true],
   ['a title that is not a string', withOffer({ kind: 'toast', title: 5 }), 'rules[0].offer.title', true],
   ['a cta without label', withOffer({ kind: 'toast', cta: { href: '/x' } }), 'rules[0].offer.cta.label', true],
+  ['an empty map of texts per language', withOffer({ kind: 'toast', title: {} }), 'rules[0].offer.title', true],
+  ['a key that is not a language tag', withOffer({ kind: 'toast', title: { en: 'Hi', EN_us: 'Hi' } }), 'rules[0].offer.title.EN_us', true],
+  ['a text per language that is not a string', withOffer({ kind: 'toast', body: { ru: 5 } }), 'rules[0].offer.body.ru', true],
+  ['a cta label per language that is not a string', withOffer({ kind: 'toast', cta: { label: { ru: null } } }), 'rules[0].offer.cta.label.ru', true],
   ['an unknown cta key', withOffer({ kind: 'toast', cta: { label: 'l', target: '_blank' } }), 'rules[0].offer.cta.target', true],
   ['a javascript: link', withHref('javascript:alert(1)'), 'rules[0].offer.cta.href', true],
   ['an obfuscated javascript: link', withHref(' \tJaVa\tScRiPt:alert(1)'), 'rules[0].offer.cta.href', true],

@@ -42,6 +42,18 @@ describe('simulatePlaybook', () => {
     expect(Math.abs(Date.parse(s.at) - Date.now())).toBeLessThan(5000)
   })
 
+  it('shows the texts the locale gets, and what every listed language gets', () => {
+    const polyglot: Playbook = { rules: [{ id: 'p', on: ['page'], offer: { kind: 'toast', title: { en: 'Hello', ru: 'Привет' }, body: 'x' } }] }
+    expect(simulatePlaybook(polyglot, { event: 'page', locale: 'ru-RU' }).rules[0]).toMatchObject({
+      offer: { title: 'Привет', body: 'x' },
+      languages: [{ locale: 'en', title: 'Hello', body: 'x' }, { locale: 'ru', title: 'Привет', body: 'x' }],
+    })
+    expect(simulatePlaybook(polyglot, { event: 'page' }).rules[0].offer!.title).toBe('Hello')
+    // The context's own device.locale wins, as on a device; a broken one falls back to en.
+    expect(simulatePlaybook(polyglot, { event: 'page', locale: 'en', context: { device: { locale: 'ru' } } }).rules[0].offer!.title).toBe('Привет')
+    expect(simulatePlaybook(polyglot, { event: 'page', context: { device: 5 } }).rules[0].offer!.title).toBe('Hello')
+  })
+
   it('imports nothing from Node, so it runs in a browser', () => {
     for (const file of ['simulate-core.ts', 'simulate-context.ts', 'json-position.ts', 'lint.ts'])
       expect([file, readFileSync(resolve('src/cli', file), 'utf8').match(/from ['"](node:|\.\/shared|\.\/load)/)]).toEqual([file, null])

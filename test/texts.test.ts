@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { baseLocale, displayName, fill, greetingFor, lookupText, partOfDay } from '../src/texts'
+import { baseLocale, displayName, fill, greetingFor, localized, lookupText, offerTexts, partOfDay } from '../src/texts'
 
 const at = (hour: number) => new Date(2026, 10, 23, hour).getTime()
 
@@ -62,5 +62,43 @@ describe('texts', () => {
     expect([4, 5, 11, 12, 16, 17, 22, 23].map(partOfDay)).toEqual([
       'night', 'morning', 'morning', 'afternoon', 'afternoon', 'evening', 'evening', 'night',
     ])
+  })
+})
+
+describe('localized: the text a locale gets from an offer text', () => {
+  const texts = { en: 'Free from €50', 'en-GB': 'Free from £45', ru: 'Бесплатно от 50 €', 'pt-BR': 'Grátis' }
+  it.each([
+    ['a plain string, whatever the locale', 'Hi', 'ru-RU', 'Hi'],
+    ['undefined stays undefined', undefined, 'en', undefined],
+    ['the exact tag', texts, 'en-GB', 'Free from £45'],
+    ['the exact tag, in any case', texts, 'EN-gb', 'Free from £45'],
+    ['an underscore read as a hyphen', texts, 'en_GB', 'Free from £45'],
+    ['the language of a tag', texts, 'ru-RU', 'Бесплатно от 50 €'],
+    ['the language alone', texts, 'ru', 'Бесплатно от 50 €'],
+    ['en for a language not listed', texts, 'de-DE', 'Free from €50'],
+    ['en for a region not listed', texts, 'en-US', 'Free from €50'],
+    ['a language whose only tag has a region is not matched by the language: en, then', texts, 'pt', 'Free from €50'],
+    ['the first listed when there is no en', { ru: 'Привет', de: 'Hallo' }, 'fr', 'Привет'],
+    ['keys in any case', { RU: 'Привет', EN: 'Hello' }, 'ru-RU', 'Привет'],
+    ['nothing from an empty map', {}, 'en', undefined],
+  ])('%s', (_, text, locale, expected) => {
+    expect(localized(text, locale)).toBe(expected)
+  })
+})
+
+describe('offerTexts', () => {
+  const spec = {
+    kind: 'banner' as const,
+    title: { en: '{user.firstName|Friend}, shipping is free', ru: '{user.firstName|Друг}, доставка бесплатна' },
+    body: 'Code {event.code|none}',
+    cta: { label: { en: 'Keep shopping', ru: 'Продолжить' }, href: '/catalog?x={user.firstName}' },
+  }
+  it('picks each text for the locale, then fills it; href is never filled', () => {
+    const context = { user: { firstName: 'Анна' }, event: {} }
+    expect(offerTexts(spec, 'ru-RU', context)).toEqual({
+      title: 'Анна, доставка бесплатна', body: 'Code none', cta: { label: 'Продолжить', href: '/catalog?x={user.firstName}' },
+    })
+    expect(offerTexts(spec, 'de', {})).toEqual({ title: 'Friend, shipping is free', body: 'Code none', cta: { label: 'Keep shopping', href: '/catalog?x={user.firstName}' } })
+    expect(offerTexts({ kind: 'toast' }, 'en', {})).toEqual({ title: undefined, body: undefined, cta: undefined })
   })
 })

@@ -60,6 +60,11 @@ describe('validatePlaybook: valid documents', () => {
     expect(errorsOf({ version: undefined, rules: [rule({ enabled: undefined, if: undefined, cap: undefined })] })).toEqual([])
   })
 
+  it('accepts texts per language: tags of any case, with regions and scripts', () => {
+    const title = { en: 'Hi', 'en-GB': 'Hi', ru: 'Привет', 'RU-ru': 'Привет', 'zh-Hant-TW': '你好', fil: 'Kumusta' }
+    expect(errorsOf(withOffer({ kind: 'modal', title, body: { en: 'b' }, cta: { label: { ru: 'Далее' }, href: '/x' } }))).toEqual([])
+  })
+
   it('keeps stage and rule ids in separate namespaces', () => {
     expect(errorsOf({ stages: [{ id: 'a', on: ['x'] }], rules: [rule({ id: 'a' })] })).toEqual([])
   })
@@ -82,71 +87,94 @@ describe('validatePlaybook: invalid documents', () => {
     ['an empty id', { rules: [rule({ id: '' })] }, ['rules[0].id: must be a non-empty string']],
     ['a numeric id', { rules: [rule({ id: 7 })] }, ['rules[0].id: must be a non-empty string']],
     ['duplicate rule ids', { rules: [rule({ id: 'x' }), rule({ id: 'y' }), rule({ id: 'x' }), rule({ id: 'x' })] }, ['rules[2].id: duplicate rule id "x"', 'rules[3].id: duplicate rule id "x"']],
-    ['an unknown rule key', { rules: [rule({ colour: 'red' })] }, ['rules[0].colour: unknown key']],
-    ['enabled not a boolean', { rules: [rule({ enabled: 'yes' })] }, ['rules[0].enabled: must be a boolean']],
+    ['an unknown rule key', { rules: [rule({ colour: 'red' })] }, ['rules[0].colour: unknown key (rule "r")']],
+    ['enabled not a boolean', { rules: [rule({ enabled: 'yes' })] }, ['rules[0].enabled: must be a boolean (rule "r")']],
 
     // Rules: triggers
-    ['on as a string', { rules: [rule({ on: 'cart_viewed' })] }, ['rules[0].on: must be an array of event names']],
-    ['an empty on', { rules: [rule({ on: [] })] }, ['rules[0].on: must be an array of event names']],
-    ['an empty event name', { rules: [rule({ on: ['page', ''] })] }, ['rules[0].on: must be an array of event names']],
-    ['a non-string event name', { rules: [rule({ on: ['page', 3] })] }, ['rules[0].on: must be an array of event names']],
+    ['on as a string', { rules: [rule({ on: 'cart_viewed' })] }, ['rules[0].on: must be an array of event names (rule "r")']],
+    ['an empty on', { rules: [rule({ on: [] })] }, ['rules[0].on: must be an array of event names (rule "r")']],
+    ['an empty event name', { rules: [rule({ on: ['page', ''] })] }, ['rules[0].on: must be an array of event names (rule "r")']],
+    ['a non-string event name', { rules: [rule({ on: ['page', 3] })] }, ['rules[0].on: must be an array of event names (rule "r")']],
 
     // Rules: conditions
     [
       'an unknown operator in the fourth rule',
       { rules: [rule({ id: 'a' }), rule({ id: 'b' }), rule({ id: 'c' }), rule({ id: 'd', if: { 'event.total': { $gtt: 5 } } })] },
-      ['rules[3].if.event.total: unknown operator "$gtt"'],
+      ['rules[3].if.event.total: unknown operator "$gtt" (rule "d")'],
     ],
     [
       'several condition problems',
       { rules: [rule({ if: { $or: {}, 'page.path': { $regex: '(a+)+\\1' }, tags: { $in: 'x' } } })] },
       [
-        'rules[0].if: "$or" needs an array of conditions',
-        'rules[0].if.page.path: unsupported regex "(a+)+\\\\1" (backreference or octal escape)',
-        'rules[0].if.tags: "$in" needs an array',
+        'rules[0].if: "$or" needs an array of conditions (rule "r")',
+        'rules[0].if.page.path: unsupported regex "(a+)+\\\\1" (backreference or octal escape) (rule "r")',
+        'rules[0].if.tags: "$in" needs an array (rule "r")',
       ],
     ],
-    ['if as a string', { rules: [rule({ if: 'visit.returning' })] }, ['rules[0].if: must be a condition object']],
-    ['if as an array', { rules: [rule({ if: [] })] }, ['rules[0].if: must be a condition object']],
-    ['if as null', { rules: [rule({ if: null })] }, ['rules[0].if: must be a condition object']],
+    ['if as a string', { rules: [rule({ if: 'visit.returning' })] }, ['rules[0].if: must be a condition object (rule "r")']],
+    ['if as an array', { rules: [rule({ if: [] })] }, ['rules[0].if: must be a condition object (rule "r")']],
+    ['if as null', { rules: [rule({ if: null })] }, ['rules[0].if: must be a condition object (rule "r")']],
 
     // Rules: priority, cap, dates, rollout
-    ['priority as a string', { rules: [rule({ priority: '10' })] }, ['rules[0].priority: must be a finite number']],
-    ['priority Infinity', { rules: [rule({ priority: Infinity })] }, ['rules[0].priority: must be a finite number']],
-    ['priority NaN', { rules: [rule({ priority: NaN })] }, ['rules[0].priority: must be a finite number']],
-    ['cap not an object', { rules: [rule({ cap: 3 })] }, ['rules[0].cap: must be an object']],
-    ['cap -1', { rules: [rule({ cap: { session: -1 } })] }, ['rules[0].cap.session: must be a non-negative integer']],
-    ['cap 1.5', { rules: [rule({ cap: { day: 1.5 } })] }, ['rules[0].cap.day: must be a non-negative integer']],
-    ['cap as a string', { rules: [rule({ cap: { total: '3' } })] }, ['rules[0].cap.total: must be a non-negative integer']],
-    ['an unknown cap key', { rules: [rule({ cap: { week: 2, session: 1 } })] }, ['rules[0].cap.week: unknown key']],
-    ['from not a date', { rules: [rule({ from: 'tomorrow' })] }, ['rules[0].from: "tomorrow" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)']],
-    ['until not a string', { rules: [rule({ until: 1767225599000 })] }, ['rules[0].until: 1767225599000 is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)']],
-    ['from after until', { rules: [rule({ from: '2026-12-31T00:00:00Z', until: '2026-11-01T00:00:00Z' })] }, ['rules[0].until: must be after from']],
-    ['from equal to until', { rules: [rule({ from: '2026-11-01', until: '2026-11-01T00:00:00Z' })] }, ['rules[0].until: must be after from']],
-    ['until before from, listed first', { rules: [rule({ until: '2026-01-01', from: '2027-01-01' })] }, ['rules[0].until: must be after from']],
-    ['a bad from with a good until', { rules: [rule({ from: 'soon', until: '2026-11-01' })] }, ['rules[0].from: "soon" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)']],
-    ['rollout 1.5', { rules: [rule({ rollout: 1.5 })] }, ['rules[0].rollout: must be a number from 0 to 1']],
-    ['rollout -0.1', { rules: [rule({ rollout: -0.1 })] }, ['rules[0].rollout: must be a number from 0 to 1']],
-    ['rollout as a string', { rules: [rule({ rollout: '0.5' })] }, ['rules[0].rollout: must be a number from 0 to 1']],
+    ['priority as a string', { rules: [rule({ priority: '10' })] }, ['rules[0].priority: must be a finite number (rule "r")']],
+    ['priority Infinity', { rules: [rule({ priority: Infinity })] }, ['rules[0].priority: must be a finite number (rule "r")']],
+    ['priority NaN', { rules: [rule({ priority: NaN })] }, ['rules[0].priority: must be a finite number (rule "r")']],
+    ['cap not an object', { rules: [rule({ cap: 3 })] }, ['rules[0].cap: must be an object (rule "r")']],
+    ['cap -1', { rules: [rule({ cap: { session: -1 } })] }, ['rules[0].cap.session: must be a non-negative integer (rule "r")']],
+    ['cap 1.5', { rules: [rule({ cap: { day: 1.5 } })] }, ['rules[0].cap.day: must be a non-negative integer (rule "r")']],
+    ['cap as a string', { rules: [rule({ cap: { total: '3' } })] }, ['rules[0].cap.total: must be a non-negative integer (rule "r")']],
+    ['an unknown cap key', { rules: [rule({ cap: { week: 2, session: 1 } })] }, ['rules[0].cap.week: unknown key (rule "r")']],
+    ['from not a date', { rules: [rule({ from: 'tomorrow' })] }, ['rules[0].from: "tomorrow" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) (rule "r")']],
+    ['until not a string', { rules: [rule({ until: 1767225599000 })] }, ['rules[0].until: 1767225599000 is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) (rule "r")']],
+    ['from after until', { rules: [rule({ from: '2026-12-31T00:00:00Z', until: '2026-11-01T00:00:00Z' })] }, ['rules[0].until: must be after from (rule "r")']],
+    ['from equal to until', { rules: [rule({ from: '2026-11-01', until: '2026-11-01T00:00:00Z' })] }, ['rules[0].until: must be after from (rule "r")']],
+    ['until before from, listed first', { rules: [rule({ until: '2026-01-01', from: '2027-01-01' })] }, ['rules[0].until: must be after from (rule "r")']],
+    ['a bad from with a good until', { rules: [rule({ from: 'soon', until: '2026-11-01' })] }, ['rules[0].from: "soon" is not an ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) (rule "r")']],
+    ['rollout 1.5', { rules: [rule({ rollout: 1.5 })] }, ['rules[0].rollout: must be a number from 0 to 1 (rule "r")']],
+    ['rollout -0.1', { rules: [rule({ rollout: -0.1 })] }, ['rules[0].rollout: must be a number from 0 to 1 (rule "r")']],
+    ['rollout as a string', { rules: [rule({ rollout: '0.5' })] }, ['rules[0].rollout: must be a number from 0 to 1 (rule "r")']],
 
     // Offers
-    ['offer not an object', { rules: [rule({ offer: 'banner' })] }, ['rules[0].offer: must be an object']],
-    ['an offer without kind', withOffer({ title: 'Hi' }), ['rules[0].offer.kind: must be one of banner, toast, modal, inline, headless']],
-    ['an unknown kind', withOffer({ kind: 'popup' }), ['rules[0].offer.kind: must be one of banner, toast, modal, inline, headless']],
+    ['offer not an object', { rules: [rule({ offer: 'banner' })] }, ['rules[0].offer: must be an object (rule "r")']],
+    ['an offer without kind', withOffer({ title: 'Hi' }), ['rules[0].offer.kind: must be one of banner, toast, modal, inline, headless (rule "r")']],
+    ['an unknown kind', withOffer({ kind: 'popup' }), ['rules[0].offer.kind: must be one of banner, toast, modal, inline, headless (rule "r")']],
     [
       'texts of wrong types',
       withOffer({ kind: 'toast', title: 1, body: null, code: ['C'] }),
-      ['rules[0].offer.title: must be a string', 'rules[0].offer.body: must be a string', 'rules[0].offer.code: must be a string'],
+      [
+        'rules[0].offer.title: must be a string, or one string per language tag (rule "r")',
+        'rules[0].offer.body: must be a string, or one string per language tag (rule "r")',
+        'rules[0].offer.code: must be a string (rule "r")',
+      ],
     ],
-    ['an unknown offer key', withOffer({ kind: 'toast', colour: 'red' }), ['rules[0].offer.colour: unknown key']],
-    ['inline without placement', withOffer({ kind: 'inline', title: 'Hi' }), ['rules[0].offer.placement: required for inline offers']],
-    ['inline with an empty placement', withOffer({ kind: 'inline', placement: '' }), ['rules[0].offer.placement: required for inline offers']],
-    ['a numeric placement', withOffer({ kind: 'inline', placement: 3 }), ['rules[0].offer.placement: must be a string']],
-    ['a banner placed left', withOffer({ kind: 'banner', placement: 'left' }), ['rules[0].offer.placement: must be "top" or "bottom"']],
-    ['cta not an object', withOffer({ kind: 'toast', cta: 'Go' }), ['rules[0].offer.cta: must be an object']],
-    ['cta without label', withOffer({ kind: 'toast', cta: { href: '/x' } }), ['rules[0].offer.cta.label: must be a string']],
-    ['an unknown cta key', withOffer({ kind: 'toast', cta: { label: 'Go', target: '_blank' } }), ['rules[0].offer.cta.target: unknown key']],
-    ['a numeric href', withHref(5), ['rules[0].offer.cta.href: must be a string']],
+    // Texts per language
+    ['an empty language map', withOffer({ kind: 'toast', title: {} }), ['rules[0].offer.title: must be a string, or one string per language tag (rule "r")']],
+    ['a language map as an array', withOffer({ kind: 'toast', body: ['Hi'] }), ['rules[0].offer.body: must be a string, or one string per language tag (rule "r")']],
+    [
+      'keys that are not language tags',
+      withOffer({ kind: 'toast', title: { en: 'Hi', EN_us: 'Hi', english: 'Hi', e: 'Hi', 'ru-': 'Привет', '': 'x' } }),
+      [
+        'rules[0].offer.title.EN_us: not a language tag (rule "r")',
+        'rules[0].offer.title.english: not a language tag (rule "r")',
+        'rules[0].offer.title.e: not a language tag (rule "r")',
+        'rules[0].offer.title.ru-: not a language tag (rule "r")',
+        'rules[0].offer.title.: not a language tag (rule "r")',
+      ],
+    ],
+    [
+      'a text per language that is not a string',
+      withOffer({ kind: 'toast', body: { en: 'Hi', ru: 5 }, cta: { label: { ru: null } } }),
+      ['rules[0].offer.body.ru: must be a string (rule "r")', 'rules[0].offer.cta.label.ru: must be a string (rule "r")'],
+    ],
+    ['an unknown offer key', withOffer({ kind: 'toast', colour: 'red' }), ['rules[0].offer.colour: unknown key (rule "r")']],
+    ['inline without placement', withOffer({ kind: 'inline', title: 'Hi' }), ['rules[0].offer.placement: required for inline offers (rule "r")']],
+    ['inline with an empty placement', withOffer({ kind: 'inline', placement: '' }), ['rules[0].offer.placement: required for inline offers (rule "r")']],
+    ['a numeric placement', withOffer({ kind: 'inline', placement: 3 }), ['rules[0].offer.placement: must be a string (rule "r")']],
+    ['a banner placed left', withOffer({ kind: 'banner', placement: 'left' }), ['rules[0].offer.placement: must be "top" or "bottom" (rule "r")']],
+    ['cta not an object', withOffer({ kind: 'toast', cta: 'Go' }), ['rules[0].offer.cta: must be an object (rule "r")']],
+    ['cta without label', withOffer({ kind: 'toast', cta: { href: '/x' } }), ['rules[0].offer.cta.label: must be a string, or one string per language tag (rule "r")']],
+    ['an unknown cta key', withOffer({ kind: 'toast', cta: { label: 'Go', target: '_blank' } }), ['rules[0].offer.cta.target: unknown key (rule "r")']],
+    ['a numeric href', withHref(5), ['rules[0].offer.cta.href: must be a string (rule "r")']],
 
     // Texts and groups
     ['texts not an object', { texts: [] }, ['texts: must be an object']],
@@ -156,6 +184,16 @@ describe('validatePlaybook: invalid documents', () => {
     ['a group that is not an array', { groups: { vip: 'u-1' } }, ['groups.vip: must be an array']],
   ])('rejects %s', (_, doc, errors) => {
     expect(validatePlaybook(doc)).toEqual({ ok: false, errors })
+  })
+
+  it('names a rule by its id after the message, only when the id is a readable string', () => {
+    const bad = { if: { 'event.total': { $gtt: 5 } } }
+    expect(errorsOf({ rules: [rule({ id: 'free-shipping-nudge', ...bad })] })).toEqual(['rules[0].if.event.total: unknown operator "$gtt" (rule "free-shipping-nudge")'])
+    expect(errorsOf({ rules: [rule({ id: 'say "hi"', ...bad })] })).toEqual(['rules[0].if.event.total: unknown operator "$gtt" (rule "say \\"hi\\"")'])
+    expect(errorsOf({ rules: [rule({ id: 5, ...bad })] })).toEqual(['rules[0].id: must be a non-empty string', 'rules[0].if.event.total: unknown operator "$gtt"'])
+    expect(errorsOf({ rules: [rule({ id: '', ...bad })] })).toEqual(['rules[0].id: must be a non-empty string', 'rules[0].if.event.total: unknown operator "$gtt"'])
+    // stages keep their messages as they were
+    expect(errorsOf({ stages: [{ id: 'a', on: ['x'], loop: 1 }] })).toEqual(['stages[0].loop: must be a boolean'])
   })
 
   it('reports every problem, in document order', () => {
@@ -169,15 +207,15 @@ describe('validatePlaybook: invalid documents', () => {
       texts: { en: { a: 1 } },
     }
     expect(errorsOf(doc)).toEqual([
-      'rules[0].offer.cta.label: must be a string',
-      'rules[0].offer.cta.href: must be an http(s) or relative URL, got "javascript:alert(1)"',
-      'rules[0].offer.placement: required for inline offers',
-      'rules[0].on: must be an array of event names',
-      'rules[0].rollout: must be a number from 0 to 1',
+      'rules[0].offer.cta.label: must be a string, or one string per language tag (rule "a")',
+      'rules[0].offer.cta.href: must be an http(s) or relative URL, got "javascript:alert(1)" (rule "a")',
+      'rules[0].offer.placement: required for inline offers (rule "a")',
+      'rules[0].on: must be an array of event names (rule "a")',
+      'rules[0].rollout: must be a number from 0 to 1 (rule "a")',
       'rules[1].id: duplicate rule id "a"',
-      'rules[1].if.event.total: unknown operator "$gtt"',
-      'rules[1].cap.session: must be a non-negative integer',
-      'rules[1].cap.day: must be a non-negative integer',
+      'rules[1].if.event.total: unknown operator "$gtt" (rule "a")',
+      'rules[1].cap.session: must be a non-negative integer (rule "a")',
+      'rules[1].cap.day: must be a non-negative integer (rule "a")',
       'stages[0].id: must be a non-empty string',
       'colour: unknown key',
       'texts.en.a: must be a string',
@@ -212,8 +250,8 @@ describe('validatePlaybook: dates', () => {
     [' 2026-12-31', 'a leading space'],
     ['', 'an empty string'],
   ])('refuses %j (%s) in from, until and expires, naming the path, the rule and the format', (value) => {
-    expect(errorsAt('until', value)).toEqual([`rules[2].until: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT}`])
-    expect(errorsAt('from', value)).toEqual([`rules[2].from: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT}`])
+    expect(errorsAt('until', value)).toEqual([`rules[2].until: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT} (rule "r")`])
+    expect(errorsAt('from', value)).toEqual([`rules[2].from: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT} (rule "r")`])
     expect(errorsAt('expires', value)).toEqual([`expires: ${JSON.stringify(value)} is not an ISO 8601 date ${FORMAT}`])
   })
 
@@ -233,9 +271,9 @@ describe('validatePlaybook: dates', () => {
   it('takes a date alone as a whole day: from and until on the same date is one day, not an empty range', () => {
     expect(errorsOf({ rules: [rule({ from: '2026-12-31', until: '2026-12-31' })] })).toEqual([])
     expect(errorsOf({ rules: [rule({ from: '2026-12-31T12:00:00Z', until: '2026-12-31' })] })).toEqual([])
-    expect(errorsOf({ rules: [rule({ from: '2027-01-01', until: '2026-12-31' })] })).toEqual(['rules[0].until: must be after from'])
+    expect(errorsOf({ rules: [rule({ from: '2027-01-01', until: '2026-12-31' })] })).toEqual(['rules[0].until: must be after from (rule "r")'])
     // an offset moves the instant: 2026-12-31T01:00+03:00 is 2026-12-30T22:00Z, before the day starts in UTC
-    expect(errorsOf({ rules: [rule({ from: '2026-12-31', until: '2026-12-31T01:00:00+03:00' })] })).toEqual(['rules[0].until: must be after from'])
+    expect(errorsOf({ rules: [rule({ from: '2026-12-31', until: '2026-12-31T01:00:00+03:00' })] })).toEqual(['rules[0].until: must be after from (rule "r")'])
   })
 })
 
@@ -270,7 +308,7 @@ describe('validatePlaybook: offer links', () => {
     'HTTP:/evil.example',
     'https:\\\\evil.example',
   ])('rejects %j', (href) => {
-    expect(errorsOf(withHref(href))).toEqual([`rules[0].offer.cta.href: must be an http(s) or relative URL, got ${JSON.stringify(href)}`])
+    expect(errorsOf(withHref(href))).toEqual([`rules[0].offer.cta.href: must be an http(s) or relative URL, got ${JSON.stringify(href)} (rule "r")`])
   })
 
   it.each([
@@ -322,7 +360,7 @@ describe('validatePlaybook: hostile input', () => {
     const r = rule()
     Object.defineProperty(r, 'priority', { enumerable: true, get: () => { throw new Error('boom') } })
     const doc = { rules: [r, rule()] }
-    expect(errorsOf(doc)).toEqual(['rules[0].priority: could not be read', 'rules[1].id: duplicate rule id "r"'])
+    expect(errorsOf(doc)).toEqual(['rules[0].priority: could not be read (rule "r")', 'rules[1].id: duplicate rule id "r"'])
   })
 
   it('reports a revoked proxy', () => {
@@ -341,24 +379,24 @@ describe('validatePlaybook: hostile input', () => {
     cond.$and = [cond]
     ;(doc.rules as unknown[]).push(r, rule({ id: 's', if: cond }))
     expect(errorsOf(doc)).toEqual([
-      'rules[0].offer.id: unknown key',
-      'rules[0].offer.on: unknown key',
-      'rules[0].offer.offer: unknown key',
-      'rules[0].offer.kind: must be one of banner, toast, modal, inline, headless',
-      'rules[1].if: condition is not readable JSON',
+      'rules[0].offer.id: unknown key (rule "r")',
+      'rules[0].offer.on: unknown key (rule "r")',
+      'rules[0].offer.offer: unknown key (rule "r")',
+      'rules[0].offer.kind: must be one of banner, toast, modal, inline, headless (rule "r")',
+      'rules[1].if: condition is not readable JSON (rule "s")',
       'self: unknown key',
     ])
   })
 
   it('does not look up prototype keys as checks', () => {
     const doc = JSON.parse('{"toString": 1, "__proto__": {}, "rules": [{"id": "r", "on": ["x"], "offer": {"kind": "toast", "constructor": 1}}]}')
-    expect(errorsOf(doc)).toEqual(['toString: unknown key', '__proto__: unknown key', 'rules[0].offer.constructor: unknown key'])
+    expect(errorsOf(doc)).toEqual(['toString: unknown key', '__proto__: unknown key', 'rules[0].offer.constructor: unknown key (rule "r")'])
   })
 
   it('rejects a condition nested 10,000 levels deep without throwing', () => {
     let deep: Record<string, unknown> = { a: 1 }
     for (let i = 0; i < 10_000; i++) deep = { $and: [deep] }
-    expect(errorsOf({ rules: [rule({ if: deep })] })).toEqual(['rules[0].if: condition is not readable JSON'])
+    expect(errorsOf({ rules: [rule({ if: deep })] })).toEqual(['rules[0].if: condition is not readable JSON (rule "r")'])
     let field: unknown = 1
     for (let i = 0; i < 10_000; i++) field = { $not: field }
     expect(validatePlaybook({ stages: [{ id: 'a', on: ['x'], if: { a: field } }] }).ok).toBe(false)
@@ -437,8 +475,8 @@ describe('validatePlaybook: properties', () => {
     const wrong: [(string | number)[], unknown, string][] = [
       [['version'], 1, 'version: must be a string'],
       [['stages', 3, 'loop'], 'yes', 'stages[3].loop: must be a boolean'],
-      [['rules', 0, 'priority'], '10', 'rules[0].priority: must be a finite number'],
-      [['rules', 0, 'offer', 'cta', 'href'], 'javascript:alert(1)', 'rules[0].offer.cta.href: must be an http(s) or relative URL, got "javascript:alert(1)"'],
+      [['rules', 0, 'priority'], '10', 'rules[0].priority: must be a finite number (rule "free-shipping-nudge")'],
+      [['rules', 0, 'offer', 'cta', 'href'], 'javascript:alert(1)', 'rules[0].offer.cta.href: must be an http(s) or relative URL, got "javascript:alert(1)" (rule "free-shipping-nudge")'],
       [['texts', 'ru', 'greeting.returning'], null, 'texts.ru.greeting.returning: must be a string'],
     ]
     for (const [path, value, error] of wrong) expect(errorsOf(mutate(path, value))).toEqual([error])

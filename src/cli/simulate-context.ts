@@ -17,6 +17,8 @@ export interface SimulatedEvent {
   context?: Record<string, unknown>
   /** Epoch milliseconds; `time.hour` and `time.weekday` are read in this machine's time zone. */
   now: number
+  /** `device.locale` before `context` is merged (default `en`). */
+  locale?: string
 }
 
 /**
@@ -37,11 +39,11 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 /**
  * Builds the context for one simulated trigger: defaults for a first visit (one visit,
  * not returning, session `simulate`, no stage yet, the event counted once, anonymous user,
- * desktop, English), `order.status` for an `order:<status>` trigger and `place.id` for a
+ * desktop, `locale` or English), `order.status` for an `order:<status>` trigger and `place.id` for a
  * `place:<id>` one, then `--context`,
  * then `event` = the props.
  */
-export function simulationContext({ event, props, context, now }: SimulatedEvent): DecisionContext {
+export function simulationContext({ event, props, context, now, locale = 'en' }: SimulatedEvent): DecisionContext {
   const d = new Date(now)
   const defaults: Record<string, unknown> = {
     event: {},
@@ -51,7 +53,7 @@ export function simulationContext({ event, props, context, now }: SimulatedEvent
     // The SDK counts an event in the journey before deciding the rules it triggers.
     journey: { stage: null, stages: [], counts: { [event]: 1 }, cycle: 0 },
     page: { path: '/', url: '', referrer: '', query: {} },
-    device: { mobile: false, locale: 'en' },
+    device: { mobile: false, locale },
     time: { hour: d.getHours(), weekday: d.getDay() },
     place: { id: event.startsWith('place:') ? event.slice(6) : null },
   }

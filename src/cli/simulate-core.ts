@@ -4,9 +4,10 @@
  * `explain` and of debug logging. Pure: no Node imports, so the studio runs it in a browser
  * on the playbook being edited, and the CLI runs it on a file.
  */
+import { isObj } from '../is'
 import { getPath } from '../rules/condition'
 import { blocker, bucket, dayOf, decide, indexRules, type CompiledRule, type DecisionEnv } from '../rules/engine'
-import { fill, ownPath } from '../texts'
+import { offerTexts, type LocalizedText } from '../texts'
 import type { OfferSpec, Playbook, Props } from '../types'
 import { simulationContext } from './simulate-context'
 
@@ -27,8 +28,13 @@ export interface RuleOutcome {
   /** For `condition not met: <path>`: the path, and what the context holds there (null when absent). */
   path?: string
   value?: unknown
-  /** The offer with its texts filled from the context, for rules that fire. */
+  /** The offer with its texts filled from the context, in the context's `device.locale`, for rules that fire. */
   offer?: OfferSpec
+  /**
+   * For a rule that fires and has texts per language: what each language listed in them gets
+   * (`title`, `body`, `cta` label), filled from the same context.
+   */
+  languages?: Array<{ locale: string; title?: string; body?: string; cta?: string }>
 }
 
 /** What to simulate: one event, for one visitor. */
@@ -43,6 +49,8 @@ export interface SimulatePlaybookOptions {
   now?: number
   /** Anonymous id whose rollout buckets decide; without it, a rollout is reported as a share. */
   id?: string
+  /** The visitor's locale, `device.locale` (default `en`, unless `context` sets it): it picks the offer texts. */
+  locale?: string
 }
 
 /** The outcome of one simulated event. */
@@ -61,12 +69,24 @@ export interface PlaybookSimulation {
 
 const NOT_MET = 'condition not met: '
 
-// The offer as the SDK hands it over: texts filled from the context, code and href never.
-function resolveOffer(spec: OfferSpec, context: unknown): OfferSpec {
-  const text = (t: string | undefined) => t && fill(t, (path) => ownPath(context, path))
-  const offer: OfferSpec = { ...spec, title: text(spec.title), body: text(spec.body) }
-  if (spec.cta) offer.cta = { ...spec.cta, label: text(spec.cta.label)! }
-  return JSON.parse(JSON.stringify(offer)) // drops the texts that are absent
+// The offer as the SDK hands it over: texts in the locale, filled from the context, code and href never.
+function resolveOffer(spec: OfferSpec<LocalizedText>, locale: string, context: unknown): OfferSpec {
+  return JSON.parse(JSON.stringify({ ...spec, ...offerTexts(spec, locale, context) })) // drops the texts that are absent
+}
+
+// The languages an offer's texts are given in, in the order first listed; none for plain strings.
+function languagesOf(spec: OfferSpec<LocalizedText>): string[] {
+  const maps = [spec.title, spec.body, spec.cta && spec.cta.label].filter((t) => t && typeof t == 'object')
+  return [...new Set(maps.flatMap((t) => Object.keys(t as Record<string, string>)))]
+}
+
+// What each listed language gets: the studio's and the report's "texts per language".
+function perLanguage(spec: OfferSpec<LocalizedText>, context: unknown): RuleOutcome['languages'] {
+  const list = languagesOf(spec).map((locale) => {
+    const t = offerTexts(spec, locale, context)
+    return JSON.parse(JSON.stringify({ locale, title: t.title, body: t.body, cta: t.cta && t.cta.label }))
+  })
+  return list.length ? list : undefined
 }
 
 /**
@@ -80,7 +100,10 @@ function resolveOffer(spec: OfferSpec, context: unknown): OfferSpec {
 export function simulatePlaybook(playbook: Playbook, options: SimulatePlaybookOptions): PlaybookSimulation {
   const { event, props, id } = options
   const now = options.now ?? Date.now()
-  const context = simulationContext({ event, props, context: options.context, now })
+  const context = simulationContext({ event, props, context: options.context, now, locale: options.locale })
+  // `--context` may replace the device with anything; the SDK's own is always a string.
+  const device: unknown = context.device
+  const locale = isObj(device) && typeof device.locale == 'string' ? device.locale : 'en'
   const env: DecisionEnv = { now, anonymousId: id ?? 'simulate', sessionId: 'simulate', day: dayOf(now), impressions: {}, overlay: null }
   const index = indexRules(playbook.rules, playbook.groups)
   const { fire, heldOut, blocked } = decide(index, event, context, env)
@@ -99,13 +122,14 @@ export function simulatePlaybook(playbook: Playbook, options: SimulatePlaybookOp
         ? { ...base, fires: false, reason: why, path, value: getPath(context, path.split('.')) }
         : { ...base, fires: false, reason: why }
     }
-    const offer = resolveOffer(rule.offer, context)
+    const offer = resolveOffer(rule.offer, locale, context)
+    const languages = perLanguage(rule.offer, context)
     const { rollout } = rule
-    if (rollout === undefined) return { ...base, fires: true, reason: 'fires', offer }
+    if (rollout === undefined) return { ...base, fires: true, reason: 'fires', offer, languages }
     // Without an id the answer is a share of visitors; with one, the visitor's bucket decides.
     const b = id === undefined ? undefined : bucket(id, r.id)
     return (b === undefined ? rollout > 0 : b < rollout)
-      ? { ...base, fires: true, reason: 'fires', rollout, bucket: b, offer }
+      ? { ...base, fires: true, reason: 'fires', rollout, bucket: b, offer, languages }
       : { ...base, fires: false, reason: `held out by rollout ${rollout}`, rollout, bucket: b }
   }
 

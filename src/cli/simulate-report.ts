@@ -28,7 +28,10 @@ function offerLines(o: RuleOutcome): string[] {
     ['code', offer.code],
     ['data', offer.data === undefined ? undefined : JSON.stringify(offer.data)],
   ]
-  return lines.filter(([, v]) => v !== undefined).map(([k, v]) => `      ${k.padEnd(6)} ${v}`)
+  const own = lines.filter(([, v]) => v !== undefined).map(([k, v]) => `      ${k.padEnd(6)} ${v}`)
+  // Texts given per language: what each listed language gets, one line each.
+  const languages = (o.languages || []).map((l) => `      ${('in ' + l.locale).padEnd(9)} ${[l.title, l.body, l.cta].filter((t) => t !== undefined).join(' · ')}`)
+  return languages.length ? [...own, '      texts per language:', ...languages] : own
 }
 
 // Why a rule does not fire, with the value a failed condition path holds.

@@ -34,8 +34,12 @@ const FLAGS = {
   context: { type: 'string' },
   at: { type: 'string' },
   id: { type: 'string' },
+  locale: { type: 'string' },
   json: { type: 'boolean' },
 } as const
+
+// A well-formed language tag with a 2-3 letter language, as the SDK's locale check has it.
+const TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i
 
 // A JSON object from a flag; a mistake in it is a usage error naming the flag.
 function objectFlag(value: unknown, flag: string): Record<string, unknown> | undefined {
@@ -57,6 +61,8 @@ export interface SimulateOptions {
   now: number
   /** Anonymous id whose rollout buckets decide; without it, a rollout is reported as a share. */
   id?: string
+  /** The visitor's locale (`--locale`, default `en`): it picks the texts of offers given per language. */
+  locale?: string
 }
 
 /** Parses `simulate`'s arguments; every mistake is a usage error naming its flag. */
@@ -67,6 +73,8 @@ export function parseSimulate(args: string[]): SimulateOptions & { json: boolean
   // The playbook's own date rules: ISO 8601 only, a time with its offset.
   const now = values.at === undefined ? Date.now() : parseDate(values.at)
   if (Number.isNaN(now)) throw usageError(`simulate: --at is not a date: ${JSON.stringify(values.at)} (${DATE_FORMAT})`)
+  const locale = values.locale as string | undefined
+  if (locale !== undefined && !TAG.test(locale)) throw usageError(`simulate: --locale is not a language tag: ${JSON.stringify(locale)} (e.g. en, ru-RU)`)
   return {
     file: positionals[0],
     event,
@@ -74,14 +82,15 @@ export function parseSimulate(args: string[]): SimulateOptions & { json: boolean
     context: objectFlag(values.context, 'context'),
     now,
     id: values.id as string | undefined,
+    locale,
     json: !!values.json,
   }
 }
 
 /** Decides one simulated event against a playbook file; throws a `cliError` for an invalid playbook. */
-export function simulate({ file, event, props, context, now, id }: SimulateOptions, io: CliIO): Simulation {
+export function simulate({ file, event, props, context, now, id, locale }: SimulateOptions, io: CliIO): Simulation {
   const { playbook, envelope } = loadPlaybook(io, file)
-  const result = simulatePlaybook(playbook, { event, props, context, now, id })
+  const result = simulatePlaybook(playbook, { event, props, context, now, id, locale })
   // Keys in the order `--json` has always printed them.
   const { at, anonymousId, rules, notListening } = result
   return { file, version: playbook.version ?? null, event, at, anonymousId, signed: !!envelope, rules, notListening, context: result.context }

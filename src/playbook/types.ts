@@ -2,7 +2,10 @@
  * The playbook's types: what product teams edit (stages, rules, offers, texts, places) and
  * its signed envelope. Re-exported by `src/types.ts` with the rest of the public types.
  */
+import type { LocalizedText } from '../texts'
 import type { Json } from '../types'
+
+export type { LocalizedText } from '../texts'
 
 /** A MongoDB-style condition (GrowthBook's condition language). */
 export type Condition = Record<string, unknown>
@@ -19,18 +22,26 @@ export interface Stage {
   loop?: boolean
 }
 
-/** The call to action of an offer. */
-export interface OfferCta {
-  label: string
+/**
+ * The call to action of an offer. `T` is the type of its label: as a playbook has it
+ * (`OfferCta<LocalizedText>`), or the visitor's text (the default).
+ */
+export interface OfferCta<T extends LocalizedText = string> {
+  label: T
   href?: string
 }
 
-/** What a rule shows when it fires. Texts may hold `{path|fallback}` templates. */
-export interface OfferSpec {
+/**
+ * What a rule shows when it fires. Texts may hold `{path|fallback}` templates. `T` is the
+ * type of `title`, `body` and `cta.label`: in a playbook (`OfferSpec<LocalizedText>`) each
+ * may be one string or one per language (`{ "en": "…", "ru": "…" }`); the default, plain
+ * strings, is the offer as a visitor gets it, in their locale (what `Offer` carries).
+ */
+export interface OfferSpec<T extends LocalizedText = string> {
   kind: 'banner' | 'toast' | 'modal' | 'inline' | 'headless'
-  title?: string
-  body?: string
-  cta?: OfferCta
+  title?: T
+  body?: T
+  cta?: OfferCta<T>
   code?: string
   /** For `inline`: the name of the `<waymark-slot>`. For `banner`: `top` or `bottom`. */
   placement?: string
@@ -44,7 +55,8 @@ export interface Rule {
   enabled?: boolean
   on: string[]
   if?: Condition
-  offer: OfferSpec
+  /** Its `title`, `body` and `cta.label` may be one text per language. */
+  offer: OfferSpec<LocalizedText>
   priority?: number
   cap?: { session?: number; day?: number; total?: number }
   from?: string

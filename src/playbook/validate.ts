@@ -29,8 +29,10 @@ const KINDS = ['banner', 'toast', 'modal', 'inline', 'headless']
 
 /**
  * Checks a playbook document whole; never throws, for any JSON value (or any JS value).
- * Every problem is reported, in document order, as one message naming its JSON path, e.g.
- * `rules[3].if.event.total: unknown operator "$gtt"` or `stages[1].id: duplicate stage "a"`.
+ * Every problem is reported, in document order, as one message naming its JSON path, and for
+ * a rule with an id that id at the end, e.g.
+ * `rules[3].if.event.total: unknown operator "$gtt" (rule "free-shipping-nudge")` or
+ * `stages[1].id: duplicate stage "a"`.
  *
  * @param doc the playbook, as parsed from JSON
  * @returns `{ ok: true, playbook }` (the document itself) or `{ ok: false, errors }` (never empty)
@@ -109,6 +111,13 @@ export function validatePlaybook(doc: unknown): ValidationResult {
     return !ok && 'must be an http(s) or relative URL, got ' + q(v)
   }
 
+  // One text, or one per language (`{ "en": "…", "ru": "…" }`): keys are language tags.
+  const text: Check = (v, p) =>
+    typeof v != 'string' &&
+    (!isObj(v) || !Object.keys(v).length
+      ? 'must be a string, or one string per language tag'
+      : void Object.keys(v).map((k) => at(p + '.' + k, () => (/^[a-z]{2,3}(-[a-z\d]{2,8})*$/i.test(k) ? str(v[k]) : 'not a language tag'))))
+
   const offer = obj(
     {
       kind: test((v) => KINDS.includes(v), 'one of ' + KINDS.join(', ')),
@@ -118,10 +127,10 @@ export function validatePlaybook(doc: unknown): ValidationResult {
         !v && o.kind == 'inline'
           ? 'required for inline offers'
           : v !== undefined && (str(v) || (o.kind == 'banner' && v != 'top' && v != 'bottom' && 'must be "top" or "bottom"')),
-      title: str,
-      body: str,
+      title: text,
+      body: text,
       code: str,
-      cta: obj({ label: str, href }, 1),
+      cta: obj({ label: text, href }, 1),
       data: () => 0, // any JSON, for headless offers
     },
     2,
@@ -158,5 +167,14 @@ export function validatePlaybook(doc: unknown): ValidationResult {
   })
 
   at('playbook', () => root(doc, ''))
-  return errors.length ? { ok: false, errors } : { ok: true, playbook: doc as Playbook }
+  // A rule's messages name its id too, appended so that the path stays a prefix users match.
+  const named = errors.map((m) => {
+    const n = /^rules\[(\d+)\](?!\.id:)/.exec(m)
+    let id
+    try {
+      id = n && (doc as any).rules[n[1]].id
+    } catch {}
+    return id && typeof id == 'string' ? `${m} (rule ${q(id)})` : m
+  })
+  return errors.length ? { ok: false, errors: named } : { ok: true, playbook: doc as Playbook }
 }
