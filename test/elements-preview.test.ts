@@ -17,7 +17,9 @@ describe('a preview link’s offer', () => {
     const ru = setup({ locale: 'ru-RU' })
     ru.emit('offer', previewOf({ kind: 'modal', title: 'Дегустация' }))
     expect(q(overlay(), 'preview')!.textContent).toBe('Предпросмотр')
+    q(overlay(), 'close')!.click()
     ru.emit('offer', offer({ kind: 'toast', title: 'A live one' })) // the elements now render ru's offers
+    expect(q(overlay(), 'title')!.textContent).toBe('A live one')
     expect(q(overlay(), 'preview')).toBeNull()
   })
 
@@ -40,6 +42,32 @@ describe('a preview link’s offer', () => {
     wm.emit('offer', previewOf({ kind: 'inline', placement: 'catalogue-top', title: 'Hello' }))
     expect(q(shadow(slot), 'inline')).toBeNull()
     expect(q(overlay(), 'toast')).not.toBeNull()
+  })
+
+  it('stays until closed: a live offer for its place waits behind it, then shows', () => {
+    const wm = setup()
+    const slot = mount('waymark-slot', { name: 'catalogue-top' })
+    wm.emit('offer', previewOf({ kind: 'inline', placement: 'catalogue-top', title: 'Previewed' }))
+    const live = offer({ kind: 'inline', placement: 'catalogue-top', title: 'Live' })
+    wm.emit('offer', live)
+    expect(q(shadow(slot), 'title')!.textContent).toBe('Previewed')
+    q(shadow(slot), 'close')!.click()
+    expect(q(shadow(slot), 'title')!.textContent).toBe('Live')
+    expect(q(shadow(slot), 'preview')).toBeNull()
+    expect(live.dismiss).not.toHaveBeenCalled()
+
+    wm.emit('offer', previewOf({ kind: 'modal', title: 'Previewed modal' }))
+    const toast = offer({ kind: 'toast', title: 'Live toast' })
+    wm.emit('offer', toast)
+    expect(q(overlay(), 'title')!.textContent).toBe('Previewed modal')
+    q(overlay(), 'close')!.click()
+    expect(q(overlay(), 'toast')!.textContent).toContain('Live toast')
+    expect(toast.dismiss).not.toHaveBeenCalled()
+    // A preview replaces a live offer as any offer does (dismissing it), and another preview too.
+    wm.emit('offer', previewOf({ kind: 'toast', title: 'Second preview' }))
+    expect(toast.dismiss).toHaveBeenCalledTimes(1)
+    wm.emit('offer', previewOf({ kind: 'toast', title: 'Third preview' }))
+    expect(q(overlay(), 'title')!.textContent).toBe('Third preview')
   })
 
   it('closes on its close button, and its click and dismiss record nothing beyond the offer’s own', () => {

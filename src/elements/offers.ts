@@ -18,10 +18,15 @@ function showOverlay(offer: Offer, wm: Waymark): void {
   })
 }
 
-/** Shows an inline offer in the slots of its placement, now or when one comes. */
+/**
+ * Shows an inline offer in the slots of its placement, now or when one comes. A preview there
+ * stays until it is closed (whoever opened the link came to see it): a live offer waits behind it.
+ */
 function showInline(offer: Offer, wm: Waymark, placement: string): void {
-  page().inline.set(placement, { offer, wm })
-  refreshSlots(placement)
+  const inline = page().inline
+  const on = inline.get(placement)
+  if (on && on.offer.preview && !offer.preview) on.next = { offer, wm }
+  else inline.set(placement, { offer, wm }), refreshSlots(placement)
 }
 
 /**

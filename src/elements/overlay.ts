@@ -2,25 +2,27 @@
  * `<waymark-overlay>`: the one host of overlay offers (banner, toast, modal): the page's own
  * when it placed one (`in-flow`: a top banner there pushes the page down instead of covering
  * it), else one appended to `document.body`. One overlay at a time: a new one dismisses the
- * one on screen first.
+ * one on screen first, except a preview link's, which a live offer waits behind until it closes.
  */
 import type { Offer, Waymark } from '../types'
 import type { Base } from './base'
 import { h, named } from './dom'
 import { trapFocus } from './modal'
 import { offerView } from './offer-view'
+import type { Shown } from './shared'
 
 /** Defines the overlay host's class on the given base. */
 export function overlayElement(Base: Base) {
   return class WaymarkOverlay extends Base {
     /** The offer on screen, its instance and what removes it; internal. */
-    current?: { offer: Offer; wm: Waymark; remove(): void } | null
+    current?: (Shown & { remove(): void }) | null
 
     bind(): void {}
 
     /** Shows an overlay offer, replacing (and dismissing) the one on screen. */
     show(offer: Offer, wm: Waymark): void {
       const old = this.current
+      if (old && old.offer.preview && !offer.preview) return void (old.next = { offer, wm })
       if (old) {
         old.offer.dismiss()
         this.clear()
@@ -28,7 +30,7 @@ export function overlayElement(Base: Base) {
       const kind = offer.kind
       let node: HTMLElement
       let release = () => {}
-      const entry = {
+      const entry: Shown & { remove(): void } = {
         offer,
         wm,
         remove: () => {
@@ -37,7 +39,9 @@ export function overlayElement(Base: Base) {
         },
       }
       const done = () => {
-        if (this.current === entry) this.clear()
+        if (this.current !== entry) return
+        this.clear()
+        if (entry.next) this.show(entry.next.offer, entry.next.wm)
       }
       const view = offerView(offer, wm, kind, done)
       node = view

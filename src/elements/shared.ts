@@ -11,6 +11,13 @@ export interface BoundElement extends HTMLElement {
   rebind(): void
 }
 
+/** An offer on screen and the instance that made it; `next`: a live offer waiting behind a preview. */
+export interface Shown {
+  offer: Offer
+  wm: Waymark
+  next?: Shown
+}
+
 /** The overlay host's interface, whichever copy of the code defined it. */
 export interface OverlayHost extends HTMLElement {
   show(offer: Offer, wm: Waymark): void
@@ -29,7 +36,7 @@ export interface PageState {
   /** Connected elements, so a new instance can rebind them. */
   elements: Set<BoundElement>
   /** The latest inline offer per placement, until it is clicked or dismissed. */
-  inline: Map<string, { offer: Offer; wm: Waymark }>
+  inline: Map<string, Shown>
   /** Stops rendering the previous instance's offers. */
   stopOffers?: () => void
   overlay?: OverlayHost

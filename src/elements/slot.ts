@@ -25,10 +25,12 @@ export function slotElement(Base: Base) {
       this.view = null
       if (!entry || name === null) return
       const inline = page().inline
-      // Clicked or closed: the offer is done, in every slot of this name.
+      // Clicked or closed: the offer is done, in every slot of this name (a live offer that
+      // waited behind a preview shows now).
       const done = () => {
         if (inline.get(name) !== entry) return
-        inline.delete(name)
+        if (entry.next) inline.set(name, entry.next)
+        else inline.delete(name)
         refreshSlots(name)
       }
       this.view = this.root.appendChild(offerView(entry.offer, entry.wm, 'inline', done))
