@@ -64,7 +64,7 @@ describe('waymark validate', () => {
   it('prints a one-line summary and exits 0 for a valid playbook', async () => {
     const { code, out, err } = await cli('validate', SERVER_PLAYBOOK)
     expect([code, err]).toEqual([0, ''])
-    expect(out).toBe(`${SERVER_PLAYBOOK}: valid · version 2026-11-30.2 · 6 stages · 16 rules (16 enabled) · texts: en, ru`)
+    expect(out).toBe(`${SERVER_PLAYBOOK}: valid · version 2026-11-30.3 · 6 stages · 8 rules (8 enabled) · texts: en, ru`)
   })
 
   it('summarises a playbook without stages, version or texts', async () => {
@@ -127,7 +127,7 @@ describe('waymark validate', () => {
       for (const key of [pub, spki, pemPublic]) {
         const { code, out } = await cli('validate', file, '--public-key', key)
         expect(code).toBe(0)
-        expect(out).toMatch(/: valid · version 2026-11-30\.2 · .* · signature verified$/)
+        expect(out).toMatch(/: valid · version 2026-11-30\.3 · .* · signature verified$/)
       }
     })
 

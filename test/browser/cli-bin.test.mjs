@@ -22,7 +22,7 @@ describe('dist/cli.js', () => {
     const { status, stdout, stderr } = waymark('validate', 'examples/server/playbook.json')
     expect(stderr).toBe('')
     expect(status).toBe(0)
-    expect(stdout).toBe('examples/server/playbook.json: valid · version 2026-11-30.2 · 6 stages · 16 rules (16 enabled) · texts: en, ru\n')
+    expect(stdout).toBe('examples/server/playbook.json: valid · version 2026-11-30.3 · 6 stages · 8 rules (8 enabled) · texts: en, ru\n')
   })
 
   test('sets the exit code for a usage error and writes no stack trace', () => {

@@ -83,7 +83,7 @@ forEachEngine('playbook sync', { timeout: 60_000 }, (t, engine) => {
     expect((await seen()).map((m) => m.replace(/ \(from.*/s, ''))).toEqual([
       // The parser's own words follow, and differ by engine.
       expect.stringMatching(/^(Error: )?waymark: playbook rejected: not JSON: \S/),
-      expect.stringMatching(/^(Error: )?waymark: playbook rejected: rules\[0\]\.if\.event\.total: unknown operator "\$gtt"$/),
+      expect.stringMatching(/^(Error: )?waymark: playbook rejected: rules\[0\]\.if\.event\.total: unknown operator "\$gtt" \(rule "broken"\)$/),
     ])
     expect(await fires(page)).toEqual(['sync-v1'])
     await control({ mode: 'ok', playbook: V2 })

@@ -57,10 +57,10 @@ for (const [file, command] of needed) {
 }
 if (!existsSync(CHROMIUM_PATH)) fail(`no Chromium at ${CHROMIUM_PATH}: \`apt-get install -y chromium\`, or set CHROMIUM_PATH`)
 
-// The free-shipping nudge (its Russian twin, for the Russian shop) has a rollout of 0.9: one
-// visitor in ten is held out as the control group and sees no banner. Such a visitor is
+// The free-shipping nudge (one rule, its texts in English and Russian) has a rollout of 0.9:
+// one visitor in ten is held out as the control group and sees no banner. Such a visitor is
 // replaced by a new one (a fresh context), as many times as it takes, up to a limit.
-const BANNER_RULE = 'free-shipping-nudge-ru'
+const BANNER_RULE = 'free-shipping-nudge'
 const BANNER_TRIES = 8
 
 // ---- the run ----
@@ -240,7 +240,7 @@ try {
     const { page } = opened
     await sdkReady(page)
     await page.click('#identify')
-    await ruleLoaded(page, 'tasting-set-ru')
+    await ruleLoaded(page, 'tasting-set')
     await page.click('a[href="/product/yirgacheffe"]')
     await page.locator('waymark-overlay [part~="modal"]').waitFor()
     await page.screenshot({ path: file, animations: 'disabled' })
