@@ -1,5 +1,5 @@
+// @vitest-environment node
 // The studio's pure parts: message → field, the line diff, and writing edits in the file's layout.
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { hunks, lineDiff } from '../src/studio/diff'
 import { formatter, indentOf } from '../src/studio/format'
@@ -59,7 +59,33 @@ describe('line diff', () => {
 })
 
 describe('writing in the file layout', () => {
-  const example = readFileSync(new URL('../examples/server/playbook.json', import.meta.url), 'utf8')
+  // Laid out by hand, as the demo playbook is: short objects on one line, columns aligned.
+  const example = `{
+  "version": "2026-11-30.2",
+  "stages": [
+    { "id": "consider", "on": ["page"] },
+    { "id": "buy",      "on": ["cart_viewed", "checkout_started"] }
+  ],
+  "rules": [
+    {
+      "id": "free-shipping-nudge",
+      "enabled": true,
+      "on": ["cart_viewed"],
+      "if": { "event.total": { "$gte": 40, "$lt": 50 }, "visit.returning": true },
+      "offer": { "kind": "banner", "title": "{user.firstName|Friend}, shipping is free from \\u20ac50" },
+      "cap": { "session": 1, "day": 1, "total": 3 }
+    },
+    {
+      "id": "welcome",
+      "on": ["page"],
+      "offer": {
+        "kind": "toast",
+        "title": "{user.firstName|Друг}, привет\\u00a0!"
+      }
+    }
+  ]
+}
+`
 
   it('gives back the file unchanged when nothing was edited', () => {
     expect(formatter(example)(JSON.parse(example))).toBe(example)
@@ -79,12 +105,12 @@ describe('writing in the file layout', () => {
     const changed = lineDiff(example, out).filter((l) => l.op != ' ')
     const lines = changed.map((l) => l.op + l.text.trim())
     expect(lines.filter((l) => !l.includes('"title"')).sort()).toEqual([
-      '+"cap": { "session": 1, "day": 2, "total": 3 },',
+      '+"cap": { "session": 1, "day": 2, "total": 3 }',
       '+"enabled": false,',
-      '-"cap": { "session": 1, "day": 1, "total": 3 },',
+      '-"cap": { "session": 1, "day": 1, "total": 3 }',
       '-"enabled": true,',
     ])
-    expect(lines.filter((l) => l.includes('"title"'))).toEqual([expect.stringMatching(/^-"title": "\{user/), '+"title": "Новый",'])
+    expect(lines.filter((l) => l.includes('"title"'))).toEqual([expect.stringMatching(/^-"title": "\{user/), '+"title": "Новый"'])
   })
 
   it('lays new values out on one line when short, spread when long, in the file indentation', () => {
@@ -95,5 +121,37 @@ describe('writing in the file layout', () => {
     const long = { title: 'x'.repeat(50), body: 'y'.repeat(30) }
     expect(f({ rules: [long] })).toBe(`{\n    "rules": [\n        {\n            "title": "${long.title}",\n            "body": "${long.body}"\n        }\n    ]\n}\n`)
     expect(formatter('{ not json')({ a: 1 })).toBe('{\n  "a": 1\n}\n')
+  })
+})
+
+describe('condition rows', async () => {
+  const { fromRows, readValue, showValue, toRows } = await import('../src/studio/condition-view')
+  it('reads simple conditions as rows and writes them back the same', () => {
+    const c = { 'event.total': { $gte: 40, $lt: 50 }, 'visit.returning': true, 'device.locale': { $in: ['ru', 'uk'] } }
+    const rows = toRows(c)!
+    expect(rows).toEqual([
+      { path: 'event.total', op: '$gte', value: 40 },
+      { path: 'event.total', op: '$lt', value: 50 },
+      { path: 'visit.returning', op: '=', value: true },
+      { path: 'device.locale', op: '$in', value: ['ru', 'uk'] },
+    ])
+    expect(fromRows(rows)).toEqual(c)
+    expect(toRows(undefined)).toEqual([])
+    expect(fromRows([])).toBeUndefined()
+  })
+
+  it('leaves $or, $not and nested values to raw JSON', () => {
+    expect(toRows({ $or: [{ a: 1 }] })).toBeNull()
+    expect(toRows({ 'device.locale': { $not: { $regex: '^ru' } } })).toBeNull()
+    expect(toRows({ a: { b: 1 } })).toBeNull()
+  })
+
+  it('reads typed values as JSON when they are, as text otherwise', () => {
+    expect(readValue('40', '$gte')).toBe(40)
+    expect(readValue('true', '=')).toBe(true)
+    expect(readValue('Anna', '=')).toBe('Anna')
+    expect(readValue('ru, uk', '$in')).toEqual(['ru', 'uk'])
+    expect(showValue('40')).toBe('"40"')
+    expect(showValue('Anna')).toBe('Anna')
   })
 })

@@ -176,6 +176,17 @@ for (const [name, engine] of Object.entries(ENGINES)) {
       const accent = await page.evaluate(() => getComputedStyle(document.querySelector('.preview .offer-host').shadowRoot.querySelector('.cta')).backgroundColor)
       expect(accent).toBe('rgb(170, 0, 0)')
 
+      // The simulator: why a rule does not fire, then the text a Russian visitor gets.
+      await type('sim-event', 'cart_viewed')
+      await type('sim-props', '{"total": 45}')
+      await type('sim-locale', 'ru')
+      const simulate = () => page.evaluate(() => document.querySelector('.simulator button[type="submit"]').click())
+      await simulate()
+      expect(await waitFor(() => document.querySelector('#sim-result [data-rule="free-shipping-nudge"]')?.textContent)).toMatch(/condition not met: visit\.returning/)
+      await page.evaluate(() => document.getElementById('sim-returning').click())
+      await simulate()
+      expect(await waitFor(() => document.querySelector('#sim-result .fires')?.textContent)).toMatch(/free-shipping-nudge.*Доставка бесплатна от 50 €/)
+
       // axe, injected by the driver (the page's CSP admits no other script), on the whole page.
       await page.evaluate(`(function () { ${AXE}\n; return true })()`)
       const violations = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
