@@ -6,7 +6,7 @@
  * panel (`<waymark-debug>`, in the elements) shows, on the instance under {@link DEBUG}.
  */
 import type { DecisionContext } from './context'
-import { fill, localized, ownPath } from './texts'
+import { offerTexts } from './texts'
 import type { Offer, Playbook, Props, Rule } from './types'
 
 /**
@@ -44,21 +44,17 @@ export interface Preview {
   debug?: DebugData
 }
 
-/** The preview link's offer for `rule`, texts filled like a real offer's; it records nothing. */
-export function previewOffer(rule: Rule, context: DecisionContext, locale: string, now: number): Offer {
-  const spec = rule.offer
-  // Texts may hold {path|fallback} templates; the result is plain text, never markup.
-  const text = (t: Parameters<typeof localized>[0]) => {
-    const s = localized(t, locale)
-    return s && fill(s, (path) => ownPath(context, path))
-  }
+/**
+ * The preview link's offer for `rule`: its texts in the visitor's language, filled from the
+ * context as a live offer's are (plain text, never markup); click and dismiss record nothing.
+ */
+export function previewOffer(rule: Rule, context: DecisionContext, now: number): Offer {
+  const { kind, code, placement, data } = rule.offer
   const close = (): void => {}
   return {
-    ...spec,
-    id: `preview:${rule.id}`, rule: rule.id, trigger: 'preview', at: now, preview: true,
-    title: text(spec.title), body: text(spec.body),
-    cta: spec.cta && { label: text(spec.cta.label)!, href: spec.cta.href },
-    click: close, dismiss: close,
+    kind, code, placement, data,
+    ...offerTexts(rule.offer, context.device.locale, context),
+    id: `preview:${rule.id}`, rule: rule.id, trigger: 'preview', at: now, preview: true, click: close, dismiss: close,
   }
 }
 
@@ -67,7 +63,6 @@ export function previewOffer(rule: Rule, context: DecisionContext, locale: strin
  * undefined when it asks for neither a preview nor the panel.
  */
 export function createPreview(
-  locale: string,
   context: (props: Props, now: number, trigger: string) => DecisionContext,
   emit: (offer: Offer) => void,
   fail: (message: string) => void,
@@ -87,7 +82,7 @@ export function createPreview(
     if (rule && spec !== shown) {
       shown = spec
       const now = Date.now()
-      emit(previewOffer(rule, context({}, now, rule.on[0] || 'preview'), locale, now))
+      emit(previewOffer(rule, context({}, now, 'preview'), now))
     }
     return !!rule
   }

@@ -165,7 +165,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   })
 
   // Preview links and the debug panel: only where the site allows them (`preview: true`).
-  const preview = o.preview && !ssr ? createPreview(locale, context, (offer) => events.emit('offer', offer), fail) : undefined
+  const preview = o.preview && !ssr ? createPreview(context, (offer) => events.emit('offer', offer), fail) : undefined
 
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 

@@ -112,11 +112,18 @@ describe('preview links', () => {
     expect(page.props.url).toBe(`${location.origin}/catalog?waymark-preview=welcome&token=REDACTED`)
   })
 
+  it('show a one-rule-many-languages offer in the visitor’s language', async () => {
+    const rule = { id: 'hello', on: ['never_sent'], offer: { kind: 'toast', title: { en: 'Hello, {user.firstName|friend}', ru: 'Здравствуйте, {user.firstName|друг}' } } } as unknown as Rule
+    const { offers, wm } = await opened('?waymark-preview=hello', { locale: 'ru-RU', playbook: { rules: [rule] } })
+    expect(wm.errors).toEqual([])
+    expect(offers).toEqual([expect.objectContaining({ rule: 'hello', title: 'Здравствуйте, Anna', preview: true })])
+  })
+
   it('pick the visitor’s language from per-language texts', () => {
     const rule = { ...hidden, offer: { kind: 'toast', title: { en: 'Hello, {user.firstName|friend}', ru: 'Здравствуйте, {user.firstName|друг}' }, cta: { label: { en: 'Go', ru: 'Вперёд' } } } } as unknown as Rule
-    const context = buildContext(freshVisitor(Date.now()), {}, Date.now(), 'preview', { locale: 'ru-RU', redact: [], place: null })
-    expect(previewOffer(rule, context, 'ru-RU', 1)).toMatchObject({ title: 'Здравствуйте, друг', cta: { label: 'Вперёд' }, preview: true, at: 1 })
-    expect(previewOffer(rule, context, 'en', 1)).toMatchObject({ title: 'Hello, friend', cta: { label: 'Go' } })
+    const context = (locale: string) => buildContext(freshVisitor(Date.now()), {}, Date.now(), 'preview', { locale, redact: [], place: null })
+    expect(previewOffer(rule, context('ru-RU'), 1)).toMatchObject({ title: 'Здравствуйте, друг', cta: { label: 'Вперёд' }, preview: true, at: 1 })
+    expect(previewOffer(rule, context('en'), 1)).toMatchObject({ title: 'Hello, friend', cta: { label: 'Go' } })
   })
 })
 
