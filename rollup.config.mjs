@@ -154,7 +154,7 @@ export default [
   // dist/cli.js in dist/studio/. Only the studio loads it; it never reaches a visitor.
   {
     input: 'src/studio/main.ts',
-    output: { dir: 'dist/studio', entryFileNames: 'studio.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist/studio', entryFileNames: 'studio.js', format: 'es' },
     plugins: [rawCss(), resolve(), ts(), minify(), studioAssets()],
   },
   // One bundled declaration file per module format.

@@ -155,3 +155,16 @@ describe('condition rows', async () => {
     expect(showValue('Anna')).toBe('Anna')
   })
 })
+
+describe('findings', async () => {
+  const { check } = await import('../src/studio/messages')
+  it('validates, then lints a valid playbook; both name paths that map to fields', () => {
+    const bad = check({ rules: [{ id: 'a', on: ['x'], offer: { kind: 'toast' }, cap: { day: -1 } }] })
+    expect(bad.errors.map((m) => parseMessage(m).path)).toEqual(['rules[0].cap.day'])
+    const typo = check({ rules: [{ id: 'a', on: ['page'], if: { 'visit.returing': true }, offer: { kind: 'toast' } }] })
+    expect(typo.errors).toEqual([])
+    expect(typo.warnings.length).toBe(1)
+    expect(fieldFor(parseMessage(typo.warnings[0]).path, ['rules[0]', 'rules[0].if'])).toBe('rules[0].if')
+    expect(typo.warnings[0]).toMatch(/did you mean "visit\.returning"/)
+  })
+})

@@ -29,7 +29,6 @@ const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
-  map: 'application/json; charset=utf-8',
   json: 'application/json; charset=utf-8',
 }
 
@@ -39,7 +38,6 @@ const FILES: Record<string, string> = {
   '/index.html': 'index.html',
   '/studio.js': 'studio.js',
   '/studio.css': 'studio.css',
-  '/studio.js.map': 'studio.js.map',
 }
 
 /** A playbook is small; a body past this is refused before it is buffered whole. */
