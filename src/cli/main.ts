@@ -20,11 +20,12 @@ Commands:
   validate FILE [--public-key KEY]
       Check a playbook (or a signed envelope) as the SDK does: every problem with its
       JSON path. KEY (base64 SPKI, or a file with it or a PEM public key) also checks
-      the signature.
-  simulate FILE --event NAME [--props JSON] [--context JSON] [--at ISO] [--id ID] [--json]
+      the signature. Warns (exit 0) about paths and event names that would never match.
+  simulate FILE --event NAME [--props JSON] [--context JSON] [--at ISO] [--id ID] [--locale TAG] [--json]
       Which rules fire for one event and why the others do not. The context is a first
       visit unless --context overrides parts of it, e.g. '{"visit":{"returning":true}}';
-      --props are the event's props; --id decides rollouts for one anonymous id.
+      --props are the event's props; --id decides rollouts for one anonymous id; --locale
+      (default en) picks the texts of offers written per language.
   keygen [--out PREFIX]
       Make an ECDSA P-256 key pair: a PEM private key and a base64 SPKI public key for
       the SDK's publicKey option (with --out: PREFIX.pem, mode 0600, and PREFIX.pub).
