@@ -44,13 +44,20 @@ describe('npm pack', () => {
     }
   })
 
-  it('ships nothing in dist/ that package.json does not point at, but their source maps', () => {
-    const dist = [...files.keys()].filter((f) => f.startsWith('dist/'))
+  // The page `waymark studio` serves: the bin's own files, read beside dist/cli.js.
+  const STUDIO = ['dist/studio/index.html', 'dist/studio/studio.js', 'dist/studio/studio.css']
+
+  it('ships the studio page the bin serves', () => {
+    expect(STUDIO.filter((f) => !files.has(f))).toEqual([])
+  })
+
+  it('ships nothing in dist/ that package.json does not point at, but their source maps and the studio', () => {
+    const dist = [...files.keys()].filter((f) => f.startsWith('dist/') && !STUDIO.includes(f))
     expect(dist.filter((f) => !pointed.includes(f) && !pointed.includes(f.replace(/\.map$/, '')))).toEqual([])
   })
 
   it('ships dist/, src/ and the usual documents, and no tests, examples or build configuration', () => {
-    const allowed = /^(dist\/[^/]+|src\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/
+    const allowed = /^(dist\/([^/]+|studio\/[^/]+)|src\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/
     expect([...files.keys()].filter((f) => !allowed.test(f))).toEqual([])
     expect([...files.keys()].filter((f) => /(^|\/)(test|examples|node_modules)\/|\.test\.|^src\/.*\.(mjs|js)$/.test(f))).toEqual([])
   })
