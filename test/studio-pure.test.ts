@@ -12,6 +12,10 @@ describe('message paths', () => {
       path: 'rules[3].if.event.total',
       text: 'unknown operator "$gtt"',
     })
+    expect(parseMessage('rules[3].if.event.total: unknown operator "$gtt" (rule "free-shipping-nudge")')).toEqual({
+      path: 'rules[3].if.event.total',
+      text: 'unknown operator "$gtt"',
+    })
     expect(parseMessage('texts.ru.greeting.returning: must be a string').path).toBe('texts.ru.greeting.returning')
     expect(parseMessage('version: must be a string').path).toBe('version')
     expect(parseMessage('must be an object')).toEqual({ path: '', text: 'must be an object' })

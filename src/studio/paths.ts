@@ -1,7 +1,7 @@
 /**
  * From a validator or lint message to the field it is about. Messages name a JSON path
- * (`rules[2].cap.day: must be a non-negative integer`, possibly with the rule's id:
- * `rules[2] (free-shipping-nudge).cap.day: …`); the studio registers each field under the path
+ * (`rules[2].cap.day: must be a non-negative integer (rule "nudge")`, as `validatePlaybook` says
+ * it, or with the rule's id in the path as lint labels do: `rules[2] (nudge).cap.day: …`); the studio registers each field under the path
  * it edits, written the same way (`rules[2].cap.day`), and a message goes to the deepest
  * field whose path is a prefix of its own: a condition's `rules[0].if.event.total` lands on
  * the condition editor registered as `rules[0].if`.
@@ -22,7 +22,10 @@ const PATH = /^((?:[^\s:[\]]+|\[\d+\](?: \([^()]*\))?)(?:\.[^\s:[]+|\[\d+\](?: \
 export function parseMessage(message: string): ParsedMessage {
   const m = PATH.exec(message)
   if (!m) return { path: '', text: message }
-  return { path: m[1].replace(/(\[\d+\]) \([^()]*\)/g, '$1'), text: message.slice(m[0].length) }
+  // The validator ends a message about a rule with ` (rule "id")`: at the rule's own field the
+  // id says nothing new.
+  const text = message.slice(m[0].length).replace(/ \(rule "(?:[^"\\]|\\.)*"\)$/, '')
+  return { path: m[1].replace(/(\[\d+\]) \([^()]*\)/g, '$1'), text }
 }
 
 /** A field's path from its parts: `['rules', 2, 'cap', 'day']` → `rules[2].cap.day`. */
