@@ -176,6 +176,14 @@ for (const [name, engine] of Object.entries(ENGINES)) {
       const accent = await page.evaluate(() => getComputedStyle(document.querySelector('.preview .offer-host').shadowRoot.querySelector('.cta')).backgroundColor)
       expect(accent).toBe('rgb(170, 0, 0)')
 
+      // Preview links: with the site's URL set, each preview opens the site with its rule.
+      await type('site-url', 'http://127.0.0.1:5173/catalog')
+      const links = await waitFor(() => {
+        const a = [...document.querySelectorAll('.preview figcaption a')]
+        return a.length === 3 && a.map((l) => [l.closest('.preview').dataset.rule, l.href, l.target])
+      })
+      expect(links[0]).toEqual(['free-shipping-nudge', 'http://127.0.0.1:5173/catalog?waymark-preview=free-shipping-nudge', '_blank'])
+
       // The simulator: why a rule does not fire, then the text a Russian visitor gets.
       await type('sim-event', 'cart_viewed')
       await type('sim-props', '{"total": 45}')
