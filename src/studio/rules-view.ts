@@ -6,6 +6,7 @@ import { conditionView } from './condition-view'
 import { h, idFor } from './dom'
 import { asList, asNumber, asText, register, selectField, textField } from './fields'
 import { t } from './i18n'
+import { parseJson } from '../cli/json-position'
 import { pathOf } from './paths'
 import { set, type Store } from './state'
 
@@ -22,8 +23,15 @@ function ruleSwitch(store: Store, n: number, id: string): HTMLElement {
     button.setAttribute('aria-checked', String(on()))
     state.textContent = on() ? t('on') : t('off')
   }
+  // Absent means on: switching a rule back on removes the key again unless the file on disk
+  // spells `enabled` out for this rule, so a switch turned off and on again leaves no diff.
+  const spelled = () => {
+    const disk = parseJson(store.disk.text)
+    const was = disk.ok ? (disk.value as any)?.rules?.[n] : undefined
+    return !!was && typeof was == 'object' && was.id === rule.id && 'enabled' in was
+  }
   button.addEventListener('click', () => {
-    set(store.doc, ['rules', n, 'enabled'], !on())
+    set(store.doc, ['rules', n, 'enabled'], on() ? false : spelled() ? true : undefined)
     paint()
     store.changed()
   })
