@@ -3,7 +3,7 @@
 // and registers them): greeting, live order status, every offer kind, the modal's keyboard
 // behaviour, hostile text, a strict CSP with Trusted Types, and axe-core.
 import { beforeEach, expect, test } from 'vitest'
-import { SNIPPET, forEachEngine, reload, settle, waitForSdk } from './harness.mjs'
+import { forEachEngine, reload, settle, strictCsp, testPageHtml, waitForSdk } from './harness.mjs'
 
 const MINUTE = 60_000
 const show = (kind, extra = {}) => ({ id: `show-${kind}`, on: [`show_${kind}`], offer: { kind, title: `A ${kind}`, body: `The ${kind}'s body`, cta: { label: 'Go', href: '/catalog' }, ...extra } })
@@ -193,16 +193,13 @@ forEachEngine('elements', { timeout: 90_000 }, (t) => {
 
   test('a strict CSP with Trusted Types: every element works, with zero violations', async () => {
     const nonce = 'n0nc3'
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CSP</title>
-<script nonce="${nonce}">
-  window.__violations = []
-  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI))
-  ${SNIPPET}
-  waymark('identify', 'u-1', { firstName: 'Анна' })
-</script>
-<script async src="/waymark.iife.js" data-playbook="/playbook.json" data-orders="/api/orders/{id}" data-collect="/collect" data-namespace="csp" data-locale="en"></script>
-</head><body>${BODY}</body></html>`
-    const csp = `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self'; require-trusted-types-for 'script'`
+    const html = testPageHtml({
+      nonce,
+      calls: [['identify', 'u-1', { firstName: 'Анна' }]],
+      attrs: { playbook: '/playbook.json', orders: '/api/orders/{id}', collect: '/collect', namespace: 'csp', locale: 'en' },
+      body: BODY,
+    })
+    const csp = strictCsp(nonce)
     const page = await t.context.openTestPage({ path: '/__csp', html, headers: { 'Content-Security-Policy': csp } })
     await ready(page)
     for (const name of ['show_inline', 'show_modal']) await track(page, name)

@@ -157,23 +157,39 @@ const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').rep
 
 /**
  * HTML of a test page: the snippet, the given queued calls, then the async script tag.
- * @param {{ calls?: unknown[][], attrs?: Record<string, string>, body?: string, head?: string }} [opts]
+ * @param {{ calls?: unknown[][], attrs?: Record<string, string>, body?: string, head?: string, nonce?: string }} [opts]
  *   calls: e.g. [['identify', 'u-42', { firstName: 'Анна' }], ['track', 'x']];
- *   attrs: data-* attributes without the prefix, e.g. { locale: 'ru', 'auto-page': 'false' }.
+ *   attrs: data-* attributes without the prefix, e.g. { locale: 'ru', 'auto-page': 'false' };
+ *   nonce: for a page served under {@link strictCsp}(nonce): the inline script carries it and
+ *   collects every CSP violation in `window.__violations`.
  */
-export function testPageHtml ({ calls = [], attrs = {}, body = '', head = '' } = {}) {
+export function testPageHtml ({ calls = [], attrs = {}, body = '', head = '', nonce } = {}) {
   const queued = calls.map((args) => `waymark(${args.map(toJs).join(', ')});`).join('\n    ')
   const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${attr(v)}"`).join('')
+  // No favicon request; but under the strict CSP a data: icon is itself a violation (img-src).
+  const icon = nonce ? '' : '\n<link rel="icon" href="data:,">'
+  const violations = nonce
+    ? `window.__violations = []
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI))`
+    : ''
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Waymark test page</title>
-<link rel="icon" href="data:,">
-<script>
+<html lang="en"><head><meta charset="utf-8"><title>Waymark test page</title>${icon}
+<script${nonce ? ` nonce="${attr(nonce)}"` : ''}>
+    ${violations}
     ${SNIPPET}
     ${queued}
 </script>${head}
 <script async src="/waymark.iife.js"${data}></script>
 </head><body><h1>Waymark test page</h1>${body}</body></html>`
 }
+
+/**
+ * A strict Content-Security-Policy header for a {@link testPageHtml} page with `nonce`: scripts
+ * from the origin or with the nonce only, styles from the origin only (no `unsafe-inline`, no
+ * `unsafe-eval`), and Trusted Types required for every script sink.
+ */
+export const strictCsp = (nonce) =>
+  `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self'; require-trusted-types-for 'script'`
 
 const json = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)))
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))

@@ -4,7 +4,7 @@
 // within a second and delivers nothing for it; `?waymark-debug` opens the panel with the
 // playbook in force and each rule's reason. A page without `data-preview` ignores both.
 import { expect, test } from 'vitest'
-import { SNIPPET, collector, forEachEngine, waitForSdk } from './harness.mjs'
+import { collector, forEachEngine, strictCsp, testPageHtml, waitForSdk } from './harness.mjs'
 
 // Runs first in every page: a stub that notes when the preview's offer was emitted (the
 // elements, listening since the SDK started, have drawn it by then), in ms since navigation.
@@ -92,15 +92,8 @@ forEachEngine('preview links and the debug panel', { timeout: 60_000 }, (t) => {
 
   test('under a strict CSP with Trusted Types: the preview and the panel, styled, with zero violations', async () => {
     const nonce = 'n0nc3'
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CSP</title>
-<script nonce="${nonce}">
-  window.__violations = []
-  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI))
-  ${SNIPPET}
-</script>
-<script async src="/waymark.iife.js" data-playbook="/playbook.json" data-preview data-locale="en"></script>
-</head><body><h1>CSP</h1></body></html>`
-    const csp = `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self'; require-trusted-types-for 'script'`
+    const html = testPageHtml({ nonce, attrs: { playbook: '/playbook.json', preview: '', locale: 'en' } })
+    const csp = strictCsp(nonce)
     const page = await t.context.openTestPage({ prefix: '/__csp/', path: '/__csp/page?waymark-preview=catalogue-welcome&waymark-debug', html, headers: { 'Content-Security-Policy': csp } })
     await expect.poll(() => page.text(MARK), { timeout: 5_000 }).toBe('Preview') // no slot on the page: a toast
     await expect.poll(() => page.text({ css: '[part~="debug-rules"]', within: { css: 'waymark-debug' } })).toContain('catalogue-welcome: ')
