@@ -1,0 +1,71 @@
+// A/B of script-tag builds at start-up: the page and playbook of `bench:startup`, loaded with
+// each build in turn (interleaved, so drift hits all alike), in Chromium at one CPU rate. Prints
+// the median and spread of `ready` and of main-thread time (CDP TaskDuration until 1 s after
+// ready) per build, for a first and a returning visit. Raw figures, no blank page subtracted:
+// it compares builds with each other, more finely than bench:startup's 5 loads can.
+//
+//   node test/bench/startup-ab.mjs RATE RUNS name=path/to/waymark.iife.js ...
+import { createServer } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { chromium } from 'playwright-core'
+import { median } from './lib.mjs'
+
+const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
+const BUILDS = builds.map((b) => b.split('='))
+const N = 100
+const PLAYBOOK = {
+  version: 'startup-1',
+  rules: Array.from({ length: N }, (_, i) => ({
+    id: `r${i}`, on: [i % 10 ? `event_${i % 10}` : 'page'],
+    if: { 'visit.count': { $gte: i % 3 }, 'device.locale': { $in: ['en', 'ru', 'de'] }, 'page.path': { $regex: `^/p${i % 7}` } },
+    offer: { kind: 'headless', data: { i } },
+  })),
+}
+const page = (name) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><main><h1>Shop</h1></main><script>window.__long=[];new PerformanceObserver(l=>l.getEntries().forEach(e=>__long.push(e.duration))).observe({type:'longtask',buffered:true})</script><script src="/${name}/waymark.iife.js" data-playbook="/playbook.json" data-namespace="startup"></script><script>waymark.ready.then(()=>window.__ready=performance.now())</script></body></html>`
+
+const server = createServer((req, res) => {
+  const path = (req.url || '/').split('?')[0]
+  const build = BUILDS.find(([n]) => path == `/${n}` || path == `/${n}/waymark.iife.js`)
+  if (path == '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
+  if (!build) return res.writeHead(404).end()
+  if (path.endsWith('.js')) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(build[1]))
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(build[0]))
+})
+await new Promise((r) => server.listen(0, '127.0.0.1', r))
+const base = `http://127.0.0.1:${server.address().port}`
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
+
+async function load(context, url) {
+  const p = await context.newPage()
+  const cdp = await context.newCDPSession(p)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(rate) })
+  await cdp.send('Performance.enable')
+  await p.goto(url)
+  await p.waitForFunction(() => window.__ready !== undefined, null, { timeout: 30_000 })
+  await p.waitForTimeout(1000)
+  const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]))
+  const [ready, long] = await p.evaluate(() => [window.__ready, window.__long])
+  await p.close()
+  return { ready, task: m.TaskDuration * 1000, longest: Math.max(0, ...long) }
+}
+
+const samples = {}
+const add = (k, v) => (samples[k] ||= []).push(v)
+for (let run = 0; run < Number(runs); run++) {
+  for (const [name] of run % 2 ? [...BUILDS].reverse() : BUILDS) {
+    const context = await browser.newContext()
+    add(`${name} first`, await load(context, `${base}/${name}`))
+    add(`${name} returning`, await load(context, `${base}/${name}`))
+    await context.close()
+  }
+}
+await browser.close()
+server.close()
+const q = (xs, f) => xs.slice().sort((a, b) => a - b)[Math.floor(f * (xs.length - 1))]
+const fmt = (xs) => `${median(xs).toFixed(0)} (${q(xs, 0.25).toFixed(0)}–${q(xs, 0.75).toFixed(0)})`
+console.log(`${rate}× CPU, ${runs} loads each; median (quartiles), ms`)
+console.log('| build | visit | ready | main thread | longest task |\n|---|---|---:|---:|---:|')
+for (const k of Object.keys(samples)) {
+  const s = samples[k]
+  console.log(`| ${k.replace(' ', ' | ')} | ${fmt(s.map((x) => x.ready))} | ${fmt(s.map((x) => x.task))} | ${Math.max(...s.map((x) => x.longest)).toFixed(0)} |`)
+}
