@@ -1,7 +1,7 @@
 import { sign as nodeSign, KeyObject } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_BYTES } from '../src/playbook/fetch'
-import { older } from '../src/playbook/sync'
+import { older, validMark } from '../src/playbook/sync'
 import type { Offer, Playbook, Rule, WaymarkOptions } from '../src/types'
 import { advance, flush, make, stored, until } from './helpers'
 
@@ -332,6 +332,76 @@ describe('playbook sync failures', () => {
     expect(wm.errors).toEqual(['waymark: stored playbook rejected: rules: must be an array'])
     expect(server.requests.at(-1)!.headers).toEqual({})
     expect(applied).toEqual([{ version: '2026-11-24.1', from: 'network' }])
+  })
+})
+
+describe('a stored copy this build validated already (issue 17)', () => {
+  // Valid only for the validator's key rules, invalid for its "unknown key" check: applied only
+  // when validation is skipped, so the test sees whether it was.
+  const lax = JSON.stringify({ ...v1, extra: 1 })
+  const store = async (text: string, mark?: string) => {
+    const { createStore, set } = await import('idb-keyval')
+    const record = (await stored()).playbook as Record<string, unknown>
+    await set('playbook', { ...record, text, mark }, createStore('waymark', 'state'))
+  }
+
+  it('stores the mark of the text it validated, and applies a copy with a matching mark without validating it again', async () => {
+    fakeServer()
+    await started()
+    await advance(0)
+    expect((await stored()).playbook).toMatchObject({ text: JSON.stringify(v1), mark: validMark(JSON.stringify(v1)) })
+    await store(lax, validMark(lax))
+    const { wm, applied, fires } = await started()
+    expect(wm.errors).toEqual([])
+    expect(applied).toEqual([{ version: '2026-11-24.1', from: 'cache' }])
+    expect(fires()).toEqual(['nudge-1'])
+  })
+
+  it('validates, and refuses, a text changed after it was marked, or marked by another validator version', async () => {
+    fakeServer()
+    await started()
+    await advance(0)
+    const { mark } = (await stored()).playbook as { mark: string }
+    for (const m of [mark, validMark(lax).replace(/^\d+:/, '0:'), undefined]) {
+      await store(lax, m)
+      const { wm, applied } = await started()
+      expect(wm.errors).toEqual(['waymark: stored playbook rejected: extra: unknown key'])
+      expect(applied).toEqual([])
+      wm.destroy()
+    }
+  })
+
+  it('still checks the signature, the version floor and expires of a marked copy', async () => {
+    const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
+    const publicKey = Buffer.from(await crypto.subtle.exportKey('spki', keys.publicKey)).toString('base64')
+    const sign = async (doc: unknown) => {
+      const payload = JSON.stringify(doc)
+      const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keys.privateKey, Buffer.from(payload))
+      return { payload, signature: Buffer.from(sig).toString('base64') }
+    }
+    fakeServer(await sign(v1))
+    const first = await started({ publicKey })
+    await advance(0)
+    await until(() => first.applied.length > 0)
+    const good = await sign(v1)
+    const forged = JSON.stringify({ ...good, payload: good.payload.replace('nudge-1', 'nudge-9') })
+    await store(forged, validMark(forged))
+    const { wm, applied } = await started({ publicKey })
+    await until(() => wm.errors.length > 0)
+    expect(wm.errors).toEqual(['waymark: stored playbook rejected: signature does not verify with publicKey'])
+    expect(applied).toEqual([])
+    wm.destroy()
+    const expired = JSON.stringify(await sign({ ...v1, expires: '2020-01-01T00:00:00Z' }))
+    await store(expired, validMark(expired))
+    const late = await started({ publicKey })
+    await until(() => late.wm.errors.length > 0)
+    expect(late.wm.errors).toEqual(['waymark: stored playbook rejected: expired at 2020-01-01T00:00:00Z'])
+    late.wm.destroy()
+    const old = JSON.stringify(await sign({ ...v1, version: '2026-01-01.1' }))
+    await store(old, validMark(old))
+    const rolled = await started({ publicKey })
+    await until(() => rolled.wm.errors.length > 0)
+    expect(rolled.wm.errors).toEqual(['waymark: stored playbook rejected: version "2026-01-01.1" is older than "2026-11-24.1"'])
   })
 })
 

@@ -26,6 +26,11 @@ export interface CacheRecord {
   at: number
   /** The newest version applied so far: no older copy is applied, even once this one expires. */
   floor?: string
+  /**
+   * Says that this build's validator passed `text` already (`validMark`): a start applies such
+   * a copy without validating it again. Anything else is validated as any new copy is.
+   */
+  mark?: string
 }
 
 /** What a fetch brought: a new text and its validators, or `null` for 304 Not Modified. */
