@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { blocker, bucket, countImpression, dayOf, decide, type DecisionEnv, hash, indexRules } from '../src/rules/engine'
 import type { Rule } from '../src/types'
+import { compileCondition } from '../src/rules/condition'
+import cases from './growthbook-conditions.json'
 
 const NOW = Date.parse('2026-11-23T12:00:00Z')
 const env = (over: Partial<DecisionEnv> = {}): DecisionEnv => ({
@@ -143,5 +145,52 @@ describe('rollout', () => {
   it('never holds out at rollout 1 and always at rollout 0', () => {
     expect(fired([rule('all', { rollout: 1 })]).fire).toHaveLength(1)
     expect(fired([rule('none', { rollout: 0 })]).heldOut).toHaveLength(1)
+  })
+})
+
+describe('lazy compilation (issue 17)', () => {
+  // Each rule's parts are compiled on their first evaluation, not when the playbook is applied:
+  // the answers, the explain reasons and failing closed must be exactly those of compiling first.
+  it('gives every GrowthBook case the same answer on the first and later evaluations', () => {
+    for (const [name, condition, attributes, expected, groups] of cases.evalCondition as Array<[string, Record<string, unknown>, unknown, boolean, Record<string, unknown[]>?]>) {
+      const r = indexRules([rule('r', { if: condition })], groups).byId.get('r')!
+      const first = blocker(r, attributes, env())
+      const again = blocker(r, attributes, env())
+      expect([name, first === null], name).toEqual([name, expected])
+      expect(again, name).toBe(first)
+      expect(first === null, name).toBe(compileCondition(condition, groups)(attributes))
+    }
+  })
+
+  it('compiles a part once, on first use, and only the parts that are reached', () => {
+    const r = indexRules([rule('r', { if: { 'visit.count': { $gte: 2 }, 'page.path': { $regex: '^/cart' } } })]).byId.get('r')!
+    const [stubA, stubB] = r.parts.map(([, test]) => test)
+    expect(blocker(r, { visit: { count: 1 }, page: { path: '/cart' } }, env())).toBe('condition not met: visit.count')
+    expect(r.parts[0][1]).not.toBe(stubA) // compiled, in place
+    expect(r.parts[1][1]).toBe(stubB) // never reached: its regex never built
+    const compiled = r.parts[0][1]
+    expect(blocker(r, { visit: { count: 3 }, page: { path: '/checkout' } }, env())).toBe('condition not met: page.path')
+    expect(r.parts[0][1]).toBe(compiled) // once
+    expect(blocker(r, { visit: { count: 3 }, page: { path: '/cart/2' } }, env())).toBeNull()
+  })
+
+  it('still fails closed: a bad regex, a refused pattern or an unknown operator never fires, every time', () => {
+    const rules = [
+      rule('bad', { if: { 'page.path': { $regex: '(' } } }),
+      rule('backref', { if: { 'page.path': { $regex: '(a)\\1' } } }),
+      rule('unknown', { if: { 'event.total': { $gtt: 1 } } }),
+      rule('deep', { if: { $or: 'nope' } as never }),
+    ]
+    const index = indexRules(rules)
+    for (let i = 0; i < 2; i++) {
+      const d = decide(index, 'cart_viewed', { page: { path: 'aa(' }, event: { total: 5 } }, env())
+      expect(d.fire).toEqual([])
+      expect(d.blocked).toEqual([
+        ['bad', 'condition not met: page.path'],
+        ['backref', 'condition not met: page.path'],
+        ['unknown', 'condition not met: event.total'],
+        ['deep', 'condition not met: $or'],
+      ])
+    }
   })
 })

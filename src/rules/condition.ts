@@ -95,12 +95,15 @@ const allOf =
 
 // A pattern runs in linear time (regex.ts): one evaluation costs at most MAX_REGEX_COST steps
 // per character. A pattern the matcher refuses (invalid, a backreference or lookaround, too
-// large) makes this part fail closed, as GrowthBook does for an invalid one.
+// large) makes this part fail closed, as GrowthBook does for an invalid one. The program is
+// built on the first match, once per closure (nothing is cached globally): a condition that
+// never reaches its regex never pays for it.
 const regex =
   (i?: 1): Op =>
   (e) => {
-    const m = typeof e == 'string' && compileRegex(e, !!i) // once per closure; nothing is cached globally
-    return typeof m == 'function' ? (a) => m((a + '').slice(0, MAX_REGEX_INPUT)) : no
+    if (typeof e != 'string') return no
+    let m: ReturnType<typeof compileRegex> | undefined
+    return (a) => typeof (m ||= compileRegex(e, !!i)) == 'function' && m((a + '').slice(0, MAX_REGEX_INPUT))
   }
 
 const group = (g: Groups, name: unknown): unknown[] => {

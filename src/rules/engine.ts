@@ -23,10 +23,11 @@ export interface ImpressionCount {
 /** Impressions per rule id. Held-out decisions count too, so the control group sees the same caps. */
 export type Impressions = Record<string, ImpressionCount>
 
-/** A rule ready to decide: its condition compiled once, split by top-level path for `explain`. */
+/** A rule ready to decide: its condition split by top-level path for `explain`, each part compiled once. */
 export interface CompiledRule {
   id: string
   rule: Rule
+  /** Each part's test is compiled on its first call, which then puts the compiled one in its place. */
   parts: Array<[path: string, test: CompiledCondition]>
   from: number
   until: number
@@ -66,9 +67,19 @@ const CAPS = ['session', 'day', 'total'] as const
 /** The visitor's calendar day for `now`, in the device's time zone. */
 export const dayOf = (now: number): string => new Date(now).toDateString()
 
+// A part of a rule's condition, compiled on its first evaluation: a playbook of hundreds of
+// rules is applied at every page start, before the first decision, yet a page view reaches
+// only the few rules that listen to it. The compiled test replaces the stub in `part`, so
+// later evaluations cost no indirection. compileCondition never throws, so neither does this.
+const lazy = (path: string, c: object, groups?: Record<string, unknown[]>): [string, CompiledCondition] => {
+  const part: [string, CompiledCondition] = [path, (context) => (part[1] = compileCondition(c, groups))(context)]
+  return part
+}
+
 /**
- * Compiles and indexes rules once per playbook. An event then touches only the rules that
- * listen to it; disabled rules are indexed for `explain` but never evaluated.
+ * Indexes rules once per playbook; each part of a condition is compiled once, when it is first
+ * evaluated. An event then touches only the rules that listen to it; disabled rules are
+ * indexed for `explain` but never evaluated.
  */
 export function indexRules(rules: Rule[] = [], groups?: Record<string, unknown[]>): RuleIndex {
   const byId = new Map<string, CompiledRule>()
@@ -78,7 +89,7 @@ export function indexRules(rules: Rule[] = [], groups?: Record<string, unknown[]
     const compiled: CompiledRule = {
       id: rule.id,
       rule,
-      parts: Object.keys(cond).map((k) => [k, compileCondition({ [k]: cond[k] }, groups)]),
+      parts: Object.keys(cond).map((k) => lazy(k, { [k]: cond[k] }, groups)),
       // As validated: a date alone is a whole day in UTC, `until` included to its end.
       from: rule.from ? parseDate(rule.from) : -Infinity,
       until: rule.until ? parseDate(rule.until, true) : Infinity,
