@@ -57,6 +57,19 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
+// Read through CDP's Runtime.evaluate, not Playwright's page.waitForFunction / page.evaluate:
+// those inject Playwright's own script into the page, a 60-90 ms task at 4× CPU that ran
+// between a page's load and Waymark's ready (GrowthBook's came before it), so it was counted
+// in Waymark's ready, its main-thread time and its longest task.
+const value = async (cdp, expression) => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value
+async function waitReady(cdp) {
+  const deadline = Date.now() + 30_000
+  while ((await value(cdp, 'window.__ready')) === undefined) {
+    if (Date.now() > deadline) throw new Error('no ready within 30 s')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 // One page load: ready (ms since navigation), main-thread time until 1 s after it, longest task.
 async function load(context, url, rate) {
   const p = await context.newPage()
@@ -64,10 +77,10 @@ async function load(context, url, rate) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate })
   await cdp.send('Performance.enable')
   await p.goto(url)
-  await p.waitForFunction(() => window.__ready !== undefined, null, { timeout: 30_000 })
+  await waitReady(cdp)
   await p.waitForTimeout(1000)
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
-  const [ready, long] = await p.evaluate(() => [window.__ready, window.__long])
+  const [ready, long] = await value(cdp, '[window.__ready, window.__long]')
   await p.close()
   return { ready, task: metrics.TaskDuration * 1000, longest: Math.max(0, ...long) }
 }
