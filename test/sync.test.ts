@@ -357,6 +357,16 @@ describe('a stored copy this build validated already (issue 17)', () => {
     expect(fires()).toEqual(['nudge-1'])
   })
 
+  it('a mark changes with any one character of the text, wherever it is, and with the order of its parts', () => {
+    const text = JSON.stringify({ ...v1, rules: [rule('nudge-1'), rule('nudge-2')] })
+    const marks = new Set([validMark(text)])
+    for (let i = 0; i < text.length; i++) marks.add(validMark(text.slice(0, i) + (text[i] == 'x' ? 'y' : 'x') + text.slice(i + 1)))
+    marks.add(validMark(text.replace('nudge-1', 'nudge-X').replace('nudge-2', 'nudge-1').replace('nudge-X', 'nudge-2')))
+    marks.add(validMark(text + ' '))
+    marks.add(validMark(text.replace('nudge-1', 'nüdge-1')))
+    expect(marks.size).toBe(text.length + 4)
+  })
+
   it('validates, and refuses, a text changed after it was marked, or marked by another validator version', async () => {
     fakeServer()
     await started()
