@@ -9,19 +9,11 @@ import { createServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
+import { PLAYBOOK, load, longTasks, page as around, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
-const N = 100
-const PLAYBOOK = {
-  version: 'startup-1',
-  rules: Array.from({ length: N }, (_, i) => ({
-    id: `r${i}`, on: [i % 10 ? `event_${i % 10}` : 'page'],
-    if: { 'visit.count': { $gte: i % 3 }, 'device.locale': { $in: ['en', 'ru', 'de'] }, 'page.path': { $regex: `^/p${i % 7}` } },
-    offer: { kind: 'headless', data: { i } },
-  })),
-}
-const page = (name) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><main><h1>Shop</h1></main><script>window.__long=[];new PerformanceObserver(l=>l.getEntries().forEach(e=>__long.push(e.duration))).observe({type:'longtask',buffered:true})</script><script src="/${name}/waymark.iife.js" data-playbook="/playbook.json" data-namespace="startup"></script><script>waymark.ready.then(()=>window.__ready=performance.now())</script></body></html>`
+const page = (name) => around(longTasks() + waymarkTag(`/${name}/waymark.iife.js`))
 
 const server = createServer((req, res) => {
   const path = (req.url || '/').split('?')[0]
@@ -35,40 +27,13 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r))
 const base = `http://127.0.0.1:${server.address().port}`
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
 
-// Read through CDP's Runtime.evaluate, not Playwright's page.waitForFunction / page.evaluate:
-// those inject Playwright's own script into the page, a 60-90 ms task at 4× CPU that ran
-// between a page's load and Waymark's ready (GrowthBook's came before it), so it was counted
-// in Waymark's ready, its main-thread time and its longest task.
-const value = async (cdp, expression) => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value
-async function waitReady(cdp) {
-  const deadline = Date.now() + 30_000
-  while ((await value(cdp, 'window.__ready')) === undefined) {
-    if (Date.now() > deadline) throw new Error('no ready within 30 s')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
-async function load(context, url) {
-  const p = await context.newPage()
-  const cdp = await context.newCDPSession(p)
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(rate) })
-  await cdp.send('Performance.enable')
-  await p.goto(url)
-  await waitReady(cdp)
-  await p.waitForTimeout(1000)
-  const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]))
-  const [ready, long] = await value(cdp, '[window.__ready, window.__long]')
-  await p.close()
-  return { ready, task: m.TaskDuration * 1000, longest: Math.max(0, ...long) }
-}
-
 const samples = {}
 const add = (k, v) => (samples[k] ||= []).push(v)
 for (let run = 0; run < Number(runs); run++) {
   for (const [name] of run % 2 ? [...BUILDS].reverse() : BUILDS) {
     const context = await browser.newContext()
-    add(`${name} first`, await load(context, `${base}/${name}`))
-    add(`${name} returning`, await load(context, `${base}/${name}`))
+    add(`${name} first`, await load(context, `${base}/${name}`, rate))
+    add(`${name} returning`, await load(context, `${base}/${name}`, rate))
     await context.close()
   }
 }

@@ -11,22 +11,14 @@ import { createServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
+import { PLAYBOOK, longTasks, page, value, waitReady, waymarkTag } from './startup-lib.mjs'
 import { ROOT } from './lib.mjs'
 
 const RATE = Number(process.argv[2] || 4)
 const FIRST = process.argv[3] == 'first'
 const IIFE = process.env.IIFE || `${ROOT}/dist/waymark.iife.js`
 const RUNS = Number(process.env.RUNS || 0)
-const N = 100
-const PLAYBOOK = {
-  version: 'startup-1',
-  rules: Array.from({ length: N }, (_, i) => ({
-    id: `r${i}`, on: [i % 10 ? `event_${i % 10}` : 'page'],
-    if: { 'visit.count': { $gte: i % 3 }, 'device.locale': { $in: ['en', 'ru', 'de'] }, 'page.path': { $regex: `^/p${i % 7}` } },
-    offer: { kind: 'headless', data: { i } },
-  })),
-}
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><main><h1>Shop</h1></main><script>window.__long=[];new PerformanceObserver(l=>l.getEntries().forEach(e=>__long.push([e.startTime,e.duration]))).observe({type:'longtask',buffered:true})</script><script src="/waymark.iife.js" data-playbook="/playbook.json" data-namespace="startup"></script><script>waymark.ready.then(()=>window.__ready=performance.now())</script></body></html>`
+const PAGE = page(longTasks(true) + waymarkTag('/waymark.iife.js'))
 
 const server = createServer((req, res) => {
   const path = (req.url || '/').split('?')[0]
@@ -36,11 +28,6 @@ const server = createServer((req, res) => {
   res.writeHead(404).end()
 })
 await new Promise((r) => server.listen(0, '127.0.0.1', r))
-// Through CDP, not page.waitForFunction, which injects Playwright's script (a long task of its own).
-const value = async (cdp, expression) => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value
-const waitReady = async (cdp) => {
-  while ((await value(cdp, 'window.__ready')) === undefined) await new Promise((r) => setTimeout(r, 20))
-}
 const url = `http://127.0.0.1:${server.address().port}/waymark`
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
 const context = await browser.newContext()

@@ -15,30 +15,20 @@ import { createServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { ROOT, isMain, median } from './lib.mjs'
+import { N, PLAYBOOK, load, longTasks, page, waymarkTag } from './startup-lib.mjs'
 
 const RUNS = 5
-const N = 100
-
-// 100 rules with conditions, on several triggers (page views reach a handful of them), and 100
-// GrowthBook features with a targeting condition each: comparable work for each SDK's evaluator.
-const PLAYBOOK = {
-  version: 'startup-1',
-  rules: Array.from({ length: N }, (_, i) => ({
-    id: `r${i}`, on: [i % 10 ? `event_${i % 10}` : 'page'],
-    if: { 'visit.count': { $gte: i % 3 }, 'device.locale': { $in: ['en', 'ru', 'de'] }, 'page.path': { $regex: `^/p${i % 7}` } },
-    offer: { kind: 'headless', data: { i } },
-  })),
-}
+// GrowthBook gets as many features as the playbook has rules, each with a targeting condition:
+// comparable work for each SDK's evaluator.
 const FEATURES = Object.fromEntries(Array.from({ length: N }, (_, i) => [`feature-${i}`, {
   defaultValue: false,
   rules: [{ condition: { country: { $in: ['US', 'RU', 'DE'] }, visits: { $gte: i % 3 }, url: { $regex: `^/p${i % 7}` } }, force: true }],
 }]))
 
-const page = (body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><main><h1>Shop</h1></main>${body}</body></html>`
-const LONG = `<script>window.__long=[];new PerformanceObserver(l=>l.getEntries().forEach(e=>__long.push(e.duration))).observe({type:'longtask',buffered:true})</script>`
+const LONG = longTasks()
 const PAGES = {
   '/blank': page(`${LONG}<script>window.__ready=performance.now()</script>`),
-  '/waymark': page(`${LONG}<script src="/waymark.iife.js" data-playbook="/playbook.json" data-namespace="startup"></script><script>waymark.ready.then(()=>window.__ready=performance.now())</script>`),
+  '/waymark': page(LONG + waymarkTag('/waymark.iife.js')),
   '/growthbook': page(`${LONG}<script>window.growthbook_config={payload:{features:${JSON.stringify(FEATURES)}},noStreaming:true,attributes:{country:'US',visits:1}};document.addEventListener('growthbookdata',()=>window.__ready??=performance.now())</script><script src="/auto.min.js"></script>`),
 }
 const FILES = {
@@ -55,34 +45,6 @@ function serve() {
     res.writeHead(404).end()
   })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
-}
-
-// Read through CDP's Runtime.evaluate, not Playwright's page.waitForFunction / page.evaluate:
-// those inject Playwright's own script into the page, a 60-90 ms task at 4× CPU that ran
-// between a page's load and Waymark's ready (GrowthBook's came before it), so it was counted
-// in Waymark's ready, its main-thread time and its longest task.
-const value = async (cdp, expression) => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value
-async function waitReady(cdp) {
-  const deadline = Date.now() + 30_000
-  while ((await value(cdp, 'window.__ready')) === undefined) {
-    if (Date.now() > deadline) throw new Error('no ready within 30 s')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
-// One page load: ready (ms since navigation), main-thread time until 1 s after it, longest task.
-async function load(context, url, rate) {
-  const p = await context.newPage()
-  const cdp = await context.newCDPSession(p)
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate })
-  await cdp.send('Performance.enable')
-  await p.goto(url)
-  await waitReady(cdp)
-  await p.waitForTimeout(1000)
-  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
-  const [ready, long] = await value(cdp, '[window.__ready, window.__long]')
-  await p.close()
-  return { ready, task: metrics.TaskDuration * 1000, longest: Math.max(0, ...long) }
 }
 
 /** Runs every figure; returns medians per SDK, visit and CPU rate. */

@@ -1,0 +1,63 @@
+// What the startup benchmarks share (startup.mjs, startup-ab.mjs, startup-profile.mjs): the
+// 100-rule playbook, the measured page, and how a page load is read without disturbing it.
+
+/** Rules in the playbook; startup.mjs gives GrowthBook as many features. */
+export const N = 100
+
+/**
+ * 100 rules with conditions, on several triggers (page views reach a handful of them): each
+ * condition has three parts, one of them a `$regex`.
+ */
+export const PLAYBOOK = {
+  version: 'startup-1',
+  rules: Array.from({ length: N }, (_, i) => ({
+    id: `r${i}`, on: [i % 10 ? `event_${i % 10}` : 'page'],
+    if: { 'visit.count': { $gte: i % 3 }, 'device.locale': { $in: ['en', 'ru', 'de'] }, 'page.path': { $regex: `^/p${i % 7}` } },
+    offer: { kind: 'headless', data: { i } },
+  })),
+}
+
+/** A page around `body`, as both SDKs' pages are. */
+export const page = (body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body><main><h1>Shop</h1></main>${body}</body></html>`
+
+/**
+ * Long tasks collected into `window.__long` from the page's start: each entry's duration, or
+ * with `withStart` [startTime, duration].
+ */
+export const longTasks = (withStart = false) =>
+  `<script>window.__long=[];new PerformanceObserver(l=>l.getEntries().forEach(e=>__long.push(${withStart ? '[e.startTime,e.duration]' : 'e.duration'}))).observe({type:'longtask',buffered:true})</script>`
+
+/** The script tag from `src`, with `window.__ready` set when Waymark is ready. */
+export const waymarkTag = (src) =>
+  `<script src="${src}" data-playbook="/playbook.json" data-namespace="startup"></script><script>waymark.ready.then(()=>window.__ready=performance.now())</script>`
+
+// Read through CDP's Runtime.evaluate, not Playwright's page.waitForFunction / page.evaluate:
+// those inject Playwright's own script into the page, a 60-90 ms task at 4× CPU that ran
+// between a page's load and Waymark's ready (GrowthBook's came before it), so it was counted
+// in Waymark's ready, its main-thread time and its longest task.
+/** An expression's value in the page, read through CDP. */
+export const value = async (cdp, expression) => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value
+
+/** Waits until the page has set `window.__ready`, polling through CDP (30 s at most). */
+export async function waitReady(cdp) {
+  const deadline = Date.now() + 30_000
+  while ((await value(cdp, 'window.__ready')) === undefined) {
+    if (Date.now() > deadline) throw new Error('no ready within 30 s')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** One page load at `rate`× CPU: ready (ms since navigation), main-thread time until 1 s after it, longest task. */
+export async function load(context, url, rate) {
+  const p = await context.newPage()
+  const cdp = await context.newCDPSession(p)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(rate) })
+  await cdp.send('Performance.enable')
+  await p.goto(url)
+  await waitReady(cdp)
+  await p.waitForTimeout(1000)
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]))
+  const [ready, long] = await value(cdp, '[window.__ready, window.__long]')
+  await p.close()
+  return { ready, task: metrics.TaskDuration * 1000, longest: Math.max(0, ...long) }
+}
