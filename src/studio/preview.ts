@@ -5,7 +5,7 @@
  */
 import { offerView } from '../elements/offer-view'
 import { adoptStyles } from '../elements/styles'
-import { fill as fillTemplate, localized, ownPath } from '../texts'
+import { offerTexts } from '../texts'
 import type { Offer, Waymark } from '../types'
 import { fill, h } from './dom'
 import { t } from './i18n'
@@ -61,15 +61,19 @@ export function previewLink(site: string, id: string): string | null {
   }
 }
 
-/** An offer as the elements receive it: texts for `locale`, templates filled with no visitor data. */
+/**
+ * An offer as the elements receive it: texts for `locale` as the SDK picks and fills them
+ * (`offerTexts`), with no visitor data. The document may be half-edited: an offer whose texts
+ * cannot be read yet (a `null` title, a `cta` that is not an object) is drawn without them.
+ */
 function offerFor(rule: any, locale: string): Offer {
-  const text = (v: unknown) => {
-    const s = localized(v as string | Record<string, string> | undefined, locale)
-    return typeof s == 'string' ? fillTemplate(s, (p) => ownPath({}, p)) : undefined
-  }
   const spec = rule.offer
-  const cta = spec.cta && typeof spec.cta == 'object' ? { ...spec.cta, label: text(spec.cta.label) } : undefined
-  return { ...spec, title: text(spec.title), body: text(spec.body), cta, id: 'studio', rule: String(rule.id), trigger: 'preview', at: Date.now(), preview: true, click() {}, dismiss() {} }
+  let texts: Partial<Pick<Offer, 'title' | 'body' | 'cta'>> = {}
+  try {
+    texts = offerTexts(spec, locale, {})
+  } catch {}
+  if (!spec.cta || typeof spec.cta != 'object') texts.cta = undefined
+  return { ...spec, ...texts, id: 'studio', rule: String(rule.id), trigger: 'preview', at: Date.now(), preview: true, click() {}, dismiss() {} }
 }
 
 /** Draws one rule's offer into a fresh shadow root. */

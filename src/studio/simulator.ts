@@ -42,7 +42,7 @@ export function simulatorView(store: Store): HTMLElement {
       journey: { stage: stage.value || null },
       device: { locale: locale.value || 'en' },
     }
-    const sim = simulatePlaybook(valid.playbook, { event: event.value.trim(), props: parsed.value as Record<string, unknown>, context, now: isNaN(when) ? Date.now() : when, locale: locale.value || 'en' } as Parameters<typeof simulatePlaybook>[1])
+    const sim = simulatePlaybook(valid.playbook, { event: event.value.trim(), props: parsed.value as Record<string, unknown>, context, now: isNaN(when) ? Date.now() : when, locale: locale.value || 'en' })
     const list = h('ul', { class: 'outcomes' })
     for (const r of sim.rules) {
       const item = h('li', { class: r.fires ? 'fires' : 'blocked', 'data-rule': r.rule }, h('strong', {}, r.rule), ': ', r.fires ? t('fires') : r.reason)
