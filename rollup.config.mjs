@@ -2,9 +2,10 @@ import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import { dts } from 'rollup-plugin-dts'
 import tsc from 'typescript'
-import { chmodSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chmodSync, readFileSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, resolve as resolvePath } from 'node:path'
+import { dirname, join, resolve as resolvePath } from 'node:path'
 
 // TypeScript, file by file: `transpileModule` with the tsconfig's options plus those
 // @rollup/plugin-typescript forces (tslib helpers, source maps with their sources), and the
@@ -67,9 +68,9 @@ const minifyCss = (css) =>
     .trim()
 
 // `import css from './x.css?raw'` gives the minified stylesheet as a string (as Vite does in
-// the tests); with `emit`, the same CSS is written as dist/waymark.css for pages whose browser
-// lacks constructable stylesheets.
-const rawCss = ({ emit = false } = {}) => {
+// the tests); with `emit` (an output format), the same CSS is written beside that output as
+// waymark.css, for pages whose browser lacks constructable stylesheets.
+const rawCss = ({ emit = '' } = {}) => {
   let css = ''
   return {
     name: 'raw-css',
@@ -84,7 +85,7 @@ const rawCss = ({ emit = false } = {}) => {
       return `export default ${JSON.stringify(css)}`
     },
     generateBundle(options) {
-      if (emit && css && options.format === 'es') this.emitFile({ type: 'asset', fileName: 'waymark.css', source: css })
+      if (emit && css && options.format === emit) this.emitFile({ type: 'asset', fileName: 'waymark.css', source: css })
     },
   }
 }
@@ -92,6 +93,34 @@ const rawCss = ({ emit = false } = {}) => {
 // Property names starting with "_" are internal and may be mangled in the script tag.
 const minify = () =>
   terser({ ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: { properties: { regex: /^_/ } }, format: { comments: false } })
+
+// The split script tag (dist/script/): its first file and each part carry one build id
+// (src/build-id.ts, rewritten here), a hash of every source file a browser build reads, so
+// that a change anywhere rebuilds them all and a part never runs with another build's first
+// file. In the first file, src/parts.ts is swapped for src/script-parts.ts, which loads each
+// part as a script beside it.
+const sourceFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (['cli', 'studio'].includes(e.name) ? [] : sourceFiles(join(dir, e.name))) : [join(dir, e.name)],
+  )
+const splitScript = ({ first = false } = {}) => {
+  let id
+  return {
+    name: 'split-script',
+    buildStart() {
+      const files = sourceFiles(resolvePath('src')).sort()
+      const h = createHash('sha256')
+      for (const f of files) this.addWatchFile(f), h.update(f.slice(resolvePath('src').length)).update(readFileSync(f))
+      id = h.digest('base64url').slice(0, 10).replace(/[-_]/g, 'x')
+    },
+    resolveId(source, importer) {
+      if (first && source === './parts' && importer && importer.startsWith(resolvePath('src'))) return resolvePath('src/script-parts.ts')
+    },
+    load(file) {
+      if (file === resolvePath('src/build-id.ts')) return `export const BUILD_ID = ${JSON.stringify(id)}\n`
+    },
+  }
+}
 
 // The studio's page and stylesheet, emitted beside its script (dist/studio/), watched so a
 // change rebuilds it.
@@ -117,14 +146,23 @@ const reactCore = () => ({
   },
 })
 
+// The npm build's parts (src/parts.ts), each with the modules only it needs, and the rest in
+// one core chunk. Named here because `validatePlaybook` is also a public export: left to
+// rollup, it (and all it imports) would share the entry's chunk, and a page's bundler, which
+// splits by file, would load it before any part. The entry itself only re-exports.
+const PART_MODULES = { sync: /[\\/]src[\\/]playbook[\\/](sync|verify|fetch)\.ts$/, validate: /[\\/]src[\\/]playbook[\\/]validate\.ts$/ }
+const npmChunks = (id) =>
+  /[\\/]src[\\/]index\.ts$/.test(id) ? undefined : Object.keys(PART_MODULES).find((part) => PART_MODULES[part].test(id)) || 'core'
+
 export default [
   // npm: ESM and CJS, dependencies left to the user's bundler.
   {
     input: 'src/index.ts',
     external: ['idb-keyval'],
+    // Parts loaded on demand (src/parts.ts) are chunks beside it: dist/waymark-<part>.js / .cjs.
     output: [
-      { file: 'dist/waymark.js', format: 'es', sourcemap: true },
-      { file: 'dist/waymark.cjs', format: 'cjs', sourcemap: true },
+      { dir: 'dist', entryFileNames: 'waymark.js', chunkFileNames: 'waymark-[name].js', manualChunks: npmChunks, format: 'es', sourcemap: true },
+      { dir: 'dist', entryFileNames: 'waymark.cjs', chunkFileNames: 'waymark-[name].cjs', manualChunks: npmChunks, format: 'cjs', sourcemap: true },
     ],
     plugins: [ts()],
   },
@@ -135,26 +173,42 @@ export default [
       { file: 'dist/elements.js', format: 'es', sourcemap: true },
       { file: 'dist/elements.cjs', format: 'cjs', sourcemap: true },
     ],
-    plugins: [rawCss({ emit: true }), ts()],
+    plugins: [rawCss({ emit: 'es' }), ts()],
   },
   // Script tag: everything in one minified file that starts itself, elements included.
   {
     input: 'src/script-tag.ts',
-    output: { file: 'dist/waymark.iife.js', format: 'iife', sourcemap: true },
+    output: { file: 'dist/waymark.iife.js', format: 'iife', sourcemap: true, inlineDynamicImports: true },
     plugins: [rawCss(), resolve(), ts(), minify()],
+  },
+  // The split script tag: a first file with the start, and parts it loads from its own folder.
+  {
+    input: 'src/script-split.ts',
+    output: { file: 'dist/script/waymark.js', format: 'iife', sourcemap: true },
+    plugins: [splitScript({ first: true }), resolve(), ts(), minify()],
+  },
+  {
+    input: 'src/parts/sync.ts',
+    output: { file: 'dist/script/waymark-sync.js', format: 'iife', sourcemap: true },
+    plugins: [splitScript(), resolve(), ts(), minify()],
+  },
+  {
+    input: 'src/parts/elements.ts',
+    output: { file: 'dist/script/waymark-elements.js', format: 'iife', sourcemap: true },
+    plugins: [rawCss({ emit: 'iife' }), splitScript(), resolve(), ts(), minify()],
   },
   // The `waymark` bin for Node: one readable ESM file, Node's builtins left as imports.
   {
     input: 'src/cli/bin.ts',
     external: [/^node:/],
-    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', inlineDynamicImports: true },
     plugins: [cliTs(), executable()],
   },
   // `waymark studio`'s page: one minified ES module, its page and its stylesheet, found by
   // dist/cli.js in dist/studio/. Only the studio loads it; it never reaches a visitor.
   {
     input: 'src/studio/main.ts',
-    output: { dir: 'dist/studio', entryFileNames: 'studio.js', format: 'es' },
+    output: { dir: 'dist/studio', entryFileNames: 'studio.js', format: 'es', inlineDynamicImports: true },
     plugins: [rawCss(), resolve(), ts(), minify(), studioAssets()],
   },
   // One bundled declaration file per module format.

@@ -11,7 +11,9 @@ import { describe, isArr } from './is'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
-import { createSync, type PlaybookOrigin } from './playbook/sync'
+import { deferSync } from './playbook/deferred-sync'
+import type { PlaybookOrigin } from './playbook/sync'
+import { syncPart } from './parts'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
@@ -186,7 +188,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   // The playbook cache is the site's, not the visitor's, but it is still device storage:
   // it follows consent like everything else.
-  const sync = createSync({
+  const sync = deferSync(syncPart, {
     source: ssr && typeof o.playbook == 'string' ? undefined : o.playbook, publicKey: o.publicKey, refreshSeconds: o.refreshSeconds,
     lock: `${namespace}:playbook`,
     read: () => (consent === 'denied' ? Promise.resolve() : storage.load([PLAYBOOK_KEY]).then(([r]) => r)),

@@ -1,6 +1,7 @@
 import './helpers'
 import { describe, expect, it } from 'vitest'
 import { startFromScriptTag } from '../src/snippet'
+import { defineElements } from '../src/elements/index'
 import type { Waymark } from '../src/types'
 
 describe('script tag and elements', () => {
@@ -9,7 +10,7 @@ describe('script tag and elements', () => {
     script.src = 'https://cdn.example/waymark/1.0/waymark.iife.js'
     script.setAttribute('data-namespace', 'elements-tag')
     script.setAttribute('data-auto-page', 'false')
-    const live = startFromScriptTag({} as Window, script) as unknown as Waymark
+    const live = startFromScriptTag({} as Window, script, { defineElements }) as unknown as Waymark
     expect(customElements.get('waymark-order-status')).toBeTypeOf('function')
     const el = document.createElement('waymark-greeting')
     el.setAttribute('first-visit-text', 'Hello')

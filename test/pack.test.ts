@@ -2,7 +2,8 @@
 // What `npm pack` puts in the package, as npm itself lists it. The pack runs `prepare` (the
 // build, quick while dist/ is up to date), so this is also the check that a pack from a clone
 // never ships without dist/: every file package.json points at (exports, main, module, types,
-// typesVersions, bin) is in it, nothing in dist/ is there that nothing points at, and no test,
+// typesVersions, bin) is in it, with the chunks it imports, nothing in dist/ is there that
+// nothing points at, and no test,
 // example or build configuration is.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -34,7 +35,7 @@ describe('npm pack', () => {
 
   it('ships every file package.json points at', () => {
     expect(pointed).toEqual(expect.arrayContaining(['dist/waymark.js', 'dist/waymark.cjs', 'dist/index.d.ts', 'dist/elements.js', 'dist/cli.js']))
-    expect(pointed.filter((f) => !files.has(f))).toEqual([])
+    expect(pointed.filter((f) => !(f.endsWith('/*') ? [...files.keys()].some((g) => g.startsWith(f.slice(0, -1))) : files.has(f)))).toEqual([])
   })
 
   it('ships the bin executable, with its shebang', () => {
@@ -51,13 +52,31 @@ describe('npm pack', () => {
     expect(STUDIO.filter((f) => !files.has(f))).toEqual([])
   })
 
-  it('ships nothing in dist/ that package.json does not point at, but their source maps and the studio', () => {
+  // A pointed file's own imports: the chunks of the parts the core loads on demand.
+  const imported = (file: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(file) || !/\.c?js$/.test(file)) return seen
+    seen.add(file)
+    for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:from |import\(|require\()['"]\.\/([^'"]+)['"]/g)) imported(`dist/${m[1]}`, seen)
+    return seen
+  }
+  // A pattern export ("./script/*") points at every file its folder holds.
+  const pointedAt = (f: string): boolean =>
+    pointed.some((p) => (p.endsWith('/*') ? f.startsWith(p.slice(0, -1)) : p === f)) || pointed.some((p) => imported(p).has(f))
+
+  it('ships nothing in dist/ that package.json does not point at, but their imports, source maps and the studio', () => {
     const dist = [...files.keys()].filter((f) => f.startsWith('dist/') && !STUDIO.includes(f))
-    expect(dist.filter((f) => !pointed.includes(f) && !pointed.includes(f.replace(/\.map$/, '')))).toEqual([])
+    expect(dist.filter((f) => !pointedAt(f) && !pointedAt(f.replace(/\.map$/, '')))).toEqual([])
+  })
+
+  it('ships the chunks the npm entry imports, and the split script tag whole', () => {
+    expect([...imported('dist/waymark.js')].filter((f) => !files.has(f))).toEqual([])
+    expect([...imported('dist/waymark.cjs')].filter((f) => !files.has(f))).toEqual([])
+    expect([...files.keys()].filter((f) => f.startsWith('dist/script/') && !f.endsWith('.map')).sort())
+      .toEqual(['dist/script/waymark-elements.js', 'dist/script/waymark-sync.js', 'dist/script/waymark.css', 'dist/script/waymark.js'])
   })
 
   it('ships dist/, src/ and the usual documents, and no tests, examples or build configuration', () => {
-    const allowed = /^(dist\/([^/]+|studio\/[^/]+)|src\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/
+    const allowed = /^(dist\/([^/]+|studio\/[^/]+|script\/[^/]+)|src\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/
     expect([...files.keys()].filter((f) => !allowed.test(f))).toEqual([])
     expect([...files.keys()].filter((f) => /(^|\/)(test|examples|node_modules)\/|\.test\.|^src\/.*\.(mjs|js)$/.test(f))).toEqual([])
   })

@@ -67,7 +67,10 @@ async function exportSources(): Promise<Record<string, string>> {
   const { options } = await loadConfigFile(join(ROOT, 'rollup.config.mjs'), {})
   const inputOf = new Map<string, string>()
   for (const config of options) {
-    for (const out of config.output) if (out.file && typeof config.input === 'string') inputOf.set(resolve(ROOT, out.file), resolve(ROOT, config.input))
+    for (const out of config.output) {
+      const file = out.file ?? (out.dir && typeof out.entryFileNames === 'string' ? join(out.dir, out.entryFileNames) : undefined)
+      if (file && typeof config.input === 'string') inputOf.set(resolve(ROOT, file), resolve(ROOT, config.input))
+    }
   }
   const esm = (target: unknown): string | undefined =>
     typeof target === 'string' ? target : target && typeof target === 'object' ? esm((target as Record<string, unknown>).import ?? (target as Record<string, unknown>).default) : undefined

@@ -1,6 +1,7 @@
 import './helpers'
 import { describe, expect, it, vi } from 'vitest'
 import { compileCondition } from '../src/rules/condition'
+import { defineElements } from '../src/elements/index'
 import { optionsFromDataset, startFromScriptTag } from '../src/snippet'
 import type { Waymark } from '../src/types'
 import { createWaymark } from '../src/waymark'
@@ -26,7 +27,7 @@ function script(attrs: Record<string, string>): HTMLScriptElement {
 
 const started: Live[] = []
 const start = (w: Window, attrs: Record<string, string> = {}) => {
-  const live = startFromScriptTag(w as never, script({ 'data-auto-page': 'false', ...attrs })) as unknown as Live
+  const live = startFromScriptTag(w as never, script({ 'data-auto-page': 'false', ...attrs }), { defineElements }) as unknown as Live
   if (live) started.push(live)
   return live
 }

@@ -5,6 +5,7 @@
 //                            rollup build at /esm/dist/app.js; `npm run build:examples` makes it); no fallback
 //   GET  /react/…            the React example: static files from examples/react/dist/ (built the same way)
 //   GET  /waymark.iife.js    the SDK build from dist/ (and its .map)
+//   GET  /script/…           the split script tag from dist/script/: waymark.js and the parts it loads
 //   GET  /playbook.json      examples/server/playbook.json, with an ETag (304 on If-None-Match)
 //   GET  /__playbook         the playbook endpoint's fault mode and request counts
 //   POST /__playbook         { mode?: 'ok'|'fail'|'hang'|'garbage'|'invalid', playbook?: object|null, resetStats?: true }
@@ -115,6 +116,8 @@ export async function startServer({ port = 5173, host = '127.0.0.1', root = REPO
     if (path === '/waymark.iife.js' || path === '/waymark.iife.js.map' || path === '/waymark.css') {
       return serveFile(res, join(distDir, path.slice(1)), req)
     }
+    // The split script tag: its first file and the parts it loads from the same folder.
+    if (/^\/script\/waymark(-[a-z]+)?\.(js|js\.map|css)$/.test(path)) return serveFile(res, join(distDir, path.slice(1)), req)
     const order = /^\/api\/orders\/([A-Za-z0-9_-]{1,64})$/.exec(path)
     if (order) return sendOrder(res, order[1], req)
     if (path.startsWith('/api/')) return send(res, 404, 'Not found')

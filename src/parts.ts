@@ -1,0 +1,9 @@
+/**
+ * The parts of the SDK that a start does not need at once, loaded on demand. In the npm
+ * build these are dynamic imports, which the page's bundler turns into chunks beside its own;
+ * the split script tag (`dist/script/`) swaps this module for `script-parts.ts`, which loads
+ * each part as a script from the script's own folder. The one-file script tag inlines them.
+ */
+
+/** The playbook sync: fetching, revalidation, validation and signatures. */
+export const syncPart = () => import('./playbook/sync')

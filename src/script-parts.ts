@@ -1,0 +1,10 @@
+/**
+ * `src/parts.ts` as the split script tag (`dist/script/`) has it: each part is a script
+ * loaded beside the first file (see `part-loader.ts`). The build swaps this module in for
+ * `parts.ts`; their exports match, which the types check.
+ */
+import { loadPart } from './part-loader'
+import type * as Parts from './parts'
+
+/** The playbook sync: fetching, revalidation, validation and signatures. */
+export const syncPart: typeof Parts.syncPart = () => loadPart('sync')
