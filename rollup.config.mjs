@@ -98,12 +98,12 @@ const minify = () =>
 // (src/build-id.ts, rewritten here), a hash of every source file a browser build reads, so
 // that a change anywhere rebuilds them all and a part never runs with another build's first
 // file. In the first file, src/parts.ts is swapped for src/script-parts.ts, which loads each
-// part as a script beside it.
+// part as a script beside it; in the one-file script tag, for src/inline-parts.ts.
 const sourceFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? (['cli', 'studio'].includes(e.name) ? [] : sourceFiles(join(dir, e.name))) : [join(dir, e.name)],
   )
-const splitScript = ({ first = false } = {}) => {
+const splitScript = ({ first = false, parts = first ? 'src/script-parts.ts' : '' } = {}) => {
   let id
   return {
     name: 'split-script',
@@ -114,7 +114,7 @@ const splitScript = ({ first = false } = {}) => {
       id = h.digest('base64url').slice(0, 10).replace(/[-_]/g, 'x')
     },
     resolveId(source, importer) {
-      if (first && source === './parts' && importer && importer.startsWith(resolvePath('src'))) return resolvePath('src/script-parts.ts')
+      if (parts && source === './parts' && importer && importer.startsWith(resolvePath('src'))) return resolvePath(parts)
     },
     load(file) {
       if (file === resolvePath('src/build-id.ts')) return `export const BUILD_ID = ${JSON.stringify(id)}\n`
@@ -150,7 +150,8 @@ const reactCore = () => ({
 // one core chunk. Named here because `validatePlaybook` is also a public export: left to
 // rollup, it (and all it imports) would share the entry's chunk, and a page's bundler, which
 // splits by file, would load it before any part. The entry itself only re-exports.
-const PART_MODULES = { sync: /[\\/]src[\\/]playbook[\\/](sync|verify|fetch)\.ts$/, validate: /[\\/]src[\\/]playbook[\\/]validate\.ts$/ }
+const PART_MODULES = { sync: /[\\/]src[\\/]playbook[\\/](sync|verify|fetch)\.ts$/, validate: /[\\/]src[\\/]playbook[\\/]validate\.ts$/, orders: /[\\/]src[\\/]orders\.ts$/,
+  delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|send|queue)\.ts$/ }
 const npmChunks = (id) =>
   /[\\/]src[\\/]index\.ts$/.test(id) ? undefined : Object.keys(PART_MODULES).find((part) => PART_MODULES[part].test(id)) || 'core'
 
@@ -178,8 +179,8 @@ export default [
   // Script tag: everything in one minified file that starts itself, elements included.
   {
     input: 'src/script-tag.ts',
-    output: { file: 'dist/waymark.iife.js', format: 'iife', sourcemap: true, inlineDynamicImports: true },
-    plugins: [rawCss(), resolve(), ts(), minify()],
+    output: { file: 'dist/waymark.iife.js', format: 'iife', sourcemap: true },
+    plugins: [rawCss(), splitScript({ parts: 'src/inline-parts.ts' }), resolve(), ts(), minify()],
   },
   // The split script tag: a first file with the start, and parts it loads from its own folder.
   {
@@ -190,6 +191,16 @@ export default [
   {
     input: 'src/parts/sync.ts',
     output: { file: 'dist/script/waymark-sync.js', format: 'iife', sourcemap: true },
+    plugins: [splitScript(), resolve(), ts(), minify()],
+  },
+  {
+    input: 'src/parts/delivery.ts',
+    output: { file: 'dist/script/waymark-delivery.js', format: 'iife', sourcemap: true },
+    plugins: [splitScript(), resolve(), ts(), minify()],
+  },
+  {
+    input: 'src/parts/orders.ts',
+    output: { file: 'dist/script/waymark-orders.js', format: 'iife', sourcemap: true },
     plugins: [splitScript(), resolve(), ts(), minify()],
   },
   {

@@ -3,7 +3,7 @@
  * cannot change later, and circular or exotic values are refused at the call instead of
  * failing later in storage or delivery.
  */
-import { MAX_PROPS_BYTES, utf8Bytes } from './delivery/queue'
+import { MAX_PROPS_BYTES, utf8Bytes } from './event-size'
 import { describe, isObj } from './is'
 import type { Props } from './types'
 

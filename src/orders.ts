@@ -11,6 +11,7 @@ import { FINAL, STATUSES } from './order-statuses'
 import type { Storage } from './storage'
 import { withTimeout } from './timeout'
 import { OrderError } from './errors'
+import { forgetOrders, orderKey } from './order-store'
 import type { ConsentState, Order, OrderChange, OrderStatus } from './types'
 import { hidden, onShown } from './visibility'
 
@@ -55,7 +56,7 @@ const orderError = (message: string, status?: number): OrderError => new OrderEr
 // An error about one order, named in the message.
 const failed = (id: string, why: string, status?: number): OrderError => orderError(`order ${JSON.stringify(id)}${why}`, status)
 
-const key = (id: string): IDBValidKey => ['order', id]
+const key = orderKey
 
 /**
  * Accepts a source's answer only if it is an order: JSON data with a known status, or one
@@ -215,7 +216,7 @@ export function createOrders(d: OrdersDeps): Orders {
       inflight.clear()
       known.clear()
       fetchedAt.clear()
-      void d.storage.tx('readwrite', (os) => os.delete(IDBKeyRange.bound(['order'], ['order', []])))
+      forgetOrders(d.storage)
     },
     stop() {
       stopped = true

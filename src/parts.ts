@@ -7,3 +7,9 @@
 
 /** The playbook sync: fetching, revalidation, validation and signatures. */
 export const syncPart = () => import('./playbook/sync')
+
+/** The orders: requests, the device's copies and polling, for `order()` and `watchOrder()`. */
+export const ordersPart = () => import('./orders')
+
+/** Delivery: sending the queued events to `collect`, with batching, retries and page hide. */
+export const deliveryPart = () => import('./delivery/delivery')

@@ -8,3 +8,9 @@ import type * as Parts from './parts'
 
 /** The playbook sync: fetching, revalidation, validation and signatures. */
 export const syncPart: typeof Parts.syncPart = () => loadPart('sync')
+
+/** The orders: requests, the device's copies and polling, for `order()` and `watchOrder()`. */
+export const ordersPart: typeof Parts.ordersPart = () => loadPart('orders')
+
+/** Delivery: sending the queued events to `collect`, with batching, retries and page hide. */
+export const deliveryPart: typeof Parts.deliveryPart = () => loadPart('delivery')

@@ -5,7 +5,8 @@
  */
 import { partsFrom, loadPart } from './part-loader'
 import { startFromScriptTag } from './snippet'
+import { laterElements } from './split-elements'
 
 const script = (document.currentScript as HTMLScriptElement | null) || document.querySelector<HTMLScriptElement>('script[src*="waymark"]')
 partsFrom(script)
-startFromScriptTag(window, script, () => loadPart('elements'))
+startFromScriptTag(window, script, laterElements(() => loadPart('elements')))

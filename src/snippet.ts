@@ -6,14 +6,20 @@
 import type { defineElements } from './elements/index'
 import { KINDS } from './options'
 import { compileCondition } from './rules/condition'
-import type { Offer, Waymark, WaymarkOptions } from './types'
+import type { Waymark, WaymarkOptions } from './types'
 import { createWaymark } from './waymark'
 
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; createWaymark?: unknown }
-type Elements = { defineElements: typeof defineElements }
 
-/** The elements: at hand (the one-file script tag), or a part to load after `ready` (the split one). */
-export type ElementsSource = Elements | (() => Promise<Elements>)
+/**
+ * The elements: `defineElements` (the live global's, for a second instance), and `bind`, which
+ * binds this instance's elements and offers (by default `defineElements`, at once; the split
+ * script tag's loads them as a part first).
+ */
+export interface ElementsSource {
+  defineElements: typeof defineElements
+  bind?(wm: Waymark, options: Parameters<typeof defineElements>[1]): void
+}
 
 /** Maps `data-*` attributes to options: `data-refresh-seconds="60"` → `refreshSeconds: 60`. */
 export function optionsFromDataset(data: DOMStringMap): WaymarkOptions {
@@ -33,21 +39,6 @@ export function optionsFromDataset(data: DOMStringMap): WaymarkOptions {
   return options as WaymarkOptions
 }
 
-// The split script tag's elements arrive after `ready`: offers decided before then are kept and
-// handed to the offers' renderer as it starts listening, so none is lost.
-const later = (wm: Waymark, load: () => Promise<Elements>, options: Parameters<typeof defineElements>[1]): void => {
-  const early: Offer[] = []
-  const off = wm.on('offer', (offer) => void early.push(offer))
-  void wm.ready.then(load).then(({ defineElements }) => {
-    off()
-    const on: Waymark['on'] = (type, fn) => {
-      if (type == 'offer') for (const offer of early.splice(0)) (fn as (o: Offer) => void)(offer)
-      return wm.on(type, fn)
-    }
-    defineElements({ ...wm, on }, options)
-  }).catch((e) => console.error(e)) // never break the page over its looks
-}
-
 /** Starts Waymark from the script tag, once per page. Returns the live global. */
 export function startFromScriptTag(w: Window & { waymark?: Stub }, script: HTMLScriptElement | null, elements: ElementsSource): Stub | undefined {
   const stub = w.waymark
@@ -64,22 +55,13 @@ export function startFromScriptTag(w: Window & { waymark?: Stub }, script: HTMLS
     const fn = (wm as unknown as Record<string, unknown>)[method as string]
     if (typeof fn === 'function' && method !== 'ready') return fn(...args)
     console.warn(`waymark: unknown method ${JSON.stringify(method)}`)
-  }, wm, {
-    createWaymark, compileCondition,
-    defineElements: typeof elements == 'function'
-      ? (...args: Parameters<typeof defineElements>) => void elements().then((m) => m.defineElements(...args))
-      : elements.defineElements,
-  })
+  }, wm, { createWaymark, compileCondition, defineElements: elements.defineElements })
   w.waymark = live
   // The script tag always renders: elements and overlay offers, before the queued calls can fire any.
-  const options = script && script.src ? { stylesheet: new URL('waymark.css', script.src).href } : {}
-  if (typeof elements == 'function') later(wm, elements, options)
-  else {
-    try {
-      elements.defineElements(wm, options)
-    } catch (e) {
-      console.error(e) // never break the page over its looks
-    }
+  try {
+    ;(elements.bind || elements.defineElements)(wm, script && script.src ? { stylesheet: new URL('waymark.css', script.src).href } : {})
+  } catch (e) {
+    console.error(e) // never break the page over its looks
   }
   for (const args of (stub && stub.q) || []) live(...Array.from(args))
   return live

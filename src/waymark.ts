@@ -2,7 +2,7 @@ import { pageProps, watchNavigation } from './auto-page'
 import { createChannel } from './channel'
 import { createComeback } from './comeback'
 import { buildContext } from './context'
-import { createDelivery } from './delivery/delivery'
+import { deferDelivery } from './delivery/deferred'
 import { createEmitter } from './emitter'
 import { adoptIdentity } from './identity'
 import { compileStages, DEFAULT_STAGES } from './journey'
@@ -13,12 +13,12 @@ import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
 import { deferSync } from './playbook/deferred-sync'
 import type { PlaybookOrigin } from './playbook/sync'
-import { syncPart } from './parts'
+import { deliveryPart, ordersPart, syncPart } from './parts'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
 import { createGuard } from './guard'
-import { createOrders } from './orders'
+import { deferOrders } from './deferred-orders'
 import { createPlaces } from './places'
 import { createPreview, DEBUG } from './preview'
 import { createRecorder } from './record'
@@ -100,7 +100,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     channel.soon(() => !guard.destroyed && granted() && { state })
   }
 
-  const delivery = createDelivery({
+  const delivery = deferDelivery(deliveryPart, {
     collect: o.collect, storage, namespace, consent: () => consent,
     post: (message) => channel.post(message), fail, log,
   })
@@ -145,7 +145,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   })
 
   // A status this device had not seen: announced, recorded, and a trigger for stages and rules.
-  const orders = createOrders({
+  const orders = deferOrders(ordersPart, {
     source: o.orders, statuses: o.orderStatuses, storage, consent: () => consent,
     changed: (change) => {
       if (guard.destroyed) return
@@ -231,8 +231,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   // The stored playbook is applied before the visit starts, so the first page view already
   // meets its stages and rules; fetching a newer one happens afterwards, in the background.
-  const ready = (consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY]))
-    .then(([raw, playbook]) => (guard.destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
+  const stored = consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY])
+  const ready = Promise.all([stored, delivery.loaded])
+    .then(([[raw, playbook]]) => (guard.destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
     .catch((e) => {
       guard.open()
       fail('start failed', e)

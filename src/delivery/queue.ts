@@ -6,13 +6,14 @@
 import { promisifyRequest } from 'idb-keyval'
 import type { Storage } from '../storage'
 import type { WaymarkEvent } from '../types'
+import { utf8Bytes } from '../event-size'
+
+export { MAX_PROPS_BYTES, utf8Bytes } from '../event-size'
 
 /** Most events kept waiting; beyond it the oldest are dropped (and reported). */
 export const MAX_EVENTS = 1000
 /** Most bytes kept waiting, for the same reason. */
 export const MAX_QUEUE_BYTES = 1 << 20
-/** The largest props (or traits) of one event, as JSON: with the rest of the event, it fits in a 64 KB page-hide request. */
-export const MAX_PROPS_BYTES = 32 << 10
 /** A batch holds at most this many events… */
 export const BATCH_EVENTS = 500
 /** …and this many bytes. */
@@ -36,20 +37,6 @@ export interface Entry {
 }
 
 let seq = 0
-
-/**
- * Bytes of a string in UTF-8, as it goes over the wire. Counted, not encoded: this runs on
- * every tracked event, and TextEncoder's allocation costs several times the whole count.
- */
-export function utf8Bytes(s: string): number {
-  let n = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    // 2 bytes up to U+07FF, 3 above, 4 for a surrogate pair (2 code units, 2 extra bytes).
-    if (c > 0x7f) n += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2
-  }
-  return n
-}
 
 /** Serialises an event for the queue. */
 export function toEntry(e: WaymarkEvent): Entry {

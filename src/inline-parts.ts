@@ -1,0 +1,18 @@
+/**
+ * `src/parts.ts` as the one-file script tag (`waymark.iife.js`) has it: every part is in the
+ * file, handed over at once. Static imports of only what the instance calls, where inlined
+ * dynamic imports would keep every export of each part. Swapped in by the build.
+ */
+import { createDelivery } from './delivery/delivery'
+import { createOrders } from './orders'
+import type * as Parts from './parts'
+import { createSync } from './playbook/sync'
+
+/** The playbook sync: fetching, revalidation, validation and signatures. */
+export const syncPart: typeof Parts.syncPart = () => Promise.resolve({ createSync }) as ReturnType<typeof Parts.syncPart>
+
+/** The orders: requests, the device's copies and polling, for `order()` and `watchOrder()`. */
+export const ordersPart: typeof Parts.ordersPart = () => Promise.resolve({ createOrders }) as ReturnType<typeof Parts.ordersPart>
+
+/** Delivery: sending the queued events to `collect`, with batching, retries and page hide. */
+export const deliveryPart: typeof Parts.deliveryPart = () => Promise.resolve({ createDelivery }) as ReturnType<typeof Parts.deliveryPart>
