@@ -17,9 +17,9 @@ type Registry = PartRegistry & {
   from?: { folder: string; nonce: string }
   loads: Record<string, Promise<object>>
   waiting: Record<string, Waiting>
-  policy?: { createScriptURL(url: string): unknown }
+  policy?: { createScriptURL(url: string): unknown } | null
 }
-type TrustedTypes = { createPolicy(name: string, rules: { createScriptURL(url: string): string }): Registry['policy'] }
+type TrustedTypes = { createPolicy(name: string, rules: { createScriptURL(url: string): string }): NonNullable<Registry['policy']> }
 
 const registry = (): Registry => {
   const w = window as unknown as { [PARTS]?: Registry }
@@ -53,14 +53,21 @@ export function loadPart<T>(name: string): Promise<T> {
     if (!from) throw new Error('the script tag has no src to load it beside')
     const url = `${from.folder}waymark-${name}.js?v=${BUILD_ID}`
     const tt = (window as unknown as { trustedTypes?: TrustedTypes }).trustedTypes
-    // Only where the browser has Trusted Types; a page that restricts policy names lists `waymark`.
-    if (tt && !r.policy)
-      r.policy = tt.createPolicy('waymark', {
-        createScriptURL: (u) => {
-          if (!from || !isPartUrl(u, from.folder)) throw new TypeError(`waymark: not a part URL: ${u}`)
-          return u
-        },
-      })
+    // Where the browser has Trusted Types. A page whose CSP names its policies but does not
+    // list `waymark` refuses it: the plain URL is then used, which works unless Trusted Types
+    // are also required, and that error says what to add.
+    if (tt && r.policy === undefined) {
+      try {
+        r.policy = tt.createPolicy('waymark', {
+          createScriptURL: (u) => {
+            if (!from || !isPartUrl(u, from.folder)) throw new TypeError(`waymark: not a part URL: ${u}`)
+            return u
+          },
+        })
+      } catch {
+        r.policy = null
+      }
+    }
     const script = document.createElement('script')
     const settle = <A>(fn: (a: A) => void) => (a: A): void => {
       if (r.waiting[name] !== waiting) return
@@ -72,7 +79,11 @@ export function loadPart<T>(name: string): Promise<T> {
     r.waiting[name] = waiting
     script.async = true
     script.nonce = from.nonce
-    script.src = (r.policy ? r.policy.createScriptURL(url) : url) as string
+    try {
+      script.src = (r.policy ? r.policy.createScriptURL(url) : url) as string
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (Trusted Types: list waymark in the page's trusted-types directive)`)
+    }
     script.onerror = () => waiting.reject(new Error(`${url} did not load`))
     // Run without defining the part (a part runs before its load event): not one of ours.
     script.onload = () => waiting.reject(new Error(`${url} is not a Waymark part`))

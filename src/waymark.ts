@@ -231,8 +231,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   // The stored playbook is applied before the visit starts, so the first page view already
   // meets its stages and rules; fetching a newer one happens afterwards, in the background.
-  const stored = consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY])
-  const ready = Promise.all([stored, delivery.loaded])
+  // Delivery's code (a part) loads meanwhile, so every event of the visit is queued with it in place.
+  const ready = Promise.all([consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY]), delivery.loaded])
     .then(([[raw, playbook]]) => (guard.destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
     .catch((e) => {
       guard.open()
