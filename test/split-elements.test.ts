@@ -1,0 +1,142 @@
+/**
+ * The split script tag's elements, loaded after `ready`: offers decided before they arrive
+ * are kept and handed to the elements' offer listener once; later offers go straight to it;
+ * a part that does not load is logged and never breaks the page.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { defineElements } from '../src/elements/index'
+import { createEmitter } from '../src/emitter'
+import { laterElements } from '../src/split-elements'
+import type { Offer, Waymark, WaymarkEventMap } from '../src/types'
+
+type Define = typeof defineElements
+
+/** A stand-in instance: an emitter and a `ready` the test resolves. */
+function fakeWaymark() {
+  const events = createEmitter<WaymarkEventMap>()
+  let ready!: () => void
+  const wm = { ready: new Promise<void>((r) => (ready = r)), on: events.on, locale: 'en' } as unknown as Waymark
+  return { wm, ready: () => ready(), offer: (o: Offer) => events.emit('offer', o) }
+}
+
+/** A loader of the elements part the test settles; its defineElements listens to offers. */
+function elementsPart() {
+  const rendered: Offer[] = []
+  const define = vi.fn<Define>((wm) => void wm.on('offer', (o) => rendered.push(o)))
+  let resolve!: (m: { defineElements: Define }) => void
+  let reject!: (e: Error) => void
+  const loaded = new Promise<{ defineElements: Define }>((res, rej) => ((resolve = res), (reject = rej)))
+  const load = vi.fn(() => loaded)
+  return { load, define, rendered, arrive: () => resolve({ defineElements: define }), fail: (e: Error) => reject(e) }
+}
+
+const offer = (id: string) => ({ id, rule: id }) as unknown as Offer
+const ticks = async (n = 10): Promise<void> => {
+  for (let i = 0; i < n; i++) await Promise.resolve()
+}
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('laterElements', () => {
+  it('loads the elements only after ready', async () => {
+    const part = elementsPart()
+    const { wm, ready } = fakeWaymark()
+    laterElements(part.load).bind!(wm, {})
+    await ticks()
+    expect(part.load).not.toHaveBeenCalled()
+    ready()
+    await ticks()
+    expect(part.load).toHaveBeenCalledTimes(1)
+  })
+
+  it('renders an offer decided before the elements arrived, exactly once', async () => {
+    const part = elementsPart()
+    const { wm, ready, offer: emit } = fakeWaymark()
+    laterElements(part.load).bind!(wm, { stylesheet: 'https://cdn.example.test/waymark.css' })
+    emit(offer('before-ready'))
+    ready()
+    await ticks()
+    emit(offer('while-loading'))
+    expect(part.rendered).toEqual([])
+    part.arrive()
+    await ticks()
+    expect(part.define).toHaveBeenCalledTimes(1)
+    expect(part.define.mock.calls[0][1]).toEqual({ stylesheet: 'https://cdn.example.test/waymark.css' })
+    expect(part.rendered).toEqual([offer('before-ready'), offer('while-loading')])
+    emit(offer('after'))
+    expect(part.rendered).toEqual([offer('before-ready'), offer('while-loading'), offer('after')])
+  })
+
+  it('replays the kept offers to the first offer listener only', async () => {
+    const part = elementsPart()
+    const second: Offer[] = []
+    part.define.mockImplementation((wm) => {
+      wm.on('offer', (o) => part.rendered.push(o))
+      wm.on('offer', (o) => second.push(o))
+    })
+    const { wm, ready, offer: emit } = fakeWaymark()
+    laterElements(part.load).bind!(wm, {})
+    emit(offer('early'))
+    ready()
+    part.arrive()
+    await ticks()
+    expect(part.rendered).toEqual([offer('early')])
+    expect(second).toEqual([])
+    emit(offer('late'))
+    expect(part.rendered).toEqual([offer('early'), offer('late')])
+    expect(second).toEqual([offer('late')])
+  })
+
+  it('hands an offer decided after the elements arrived straight to them', async () => {
+    const part = elementsPart()
+    const { wm, ready, offer: emit } = fakeWaymark()
+    laterElements(part.load).bind!(wm, {})
+    ready()
+    part.arrive()
+    await ticks()
+    expect(part.rendered).toEqual([])
+    emit(offer('now'))
+    expect(part.rendered).toEqual([offer('now')])
+  })
+
+  it('gives the elements the instance as it is, but for on', async () => {
+    const part = elementsPart()
+    const { wm, ready } = fakeWaymark()
+    laterElements(part.load).bind!(wm, {})
+    ready()
+    part.arrive()
+    await ticks()
+    const given = part.define.mock.calls[0][0]
+    expect(given.ready).toBe(wm.ready)
+    expect(given.locale).toBe('en')
+    expect(typeof given.on).toBe('function')
+  })
+
+  it('logs a load failure with console.error and does not throw', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const part = elementsPart()
+    const { wm, ready, offer: emit } = fakeWaymark()
+    expect(() => laterElements(part.load).bind!(wm, {})).not.toThrow()
+    ready()
+    await ticks()
+    const why = new Error('part "elements" unavailable: blocked')
+    part.fail(why)
+    await ticks()
+    expect(error).toHaveBeenCalledExactlyOnceWith(why)
+    expect(part.define).not.toHaveBeenCalled()
+    expect(() => emit(offer('x'))).not.toThrow()
+  })
+
+  it('defineElements loads the part, then defines with the same arguments', async () => {
+    const part = elementsPart()
+    const { wm } = fakeWaymark()
+    laterElements(part.load).defineElements(wm, { stylesheet: 's.css' })
+    expect(part.load).toHaveBeenCalledTimes(1)
+    expect(part.define).not.toHaveBeenCalled()
+    part.arrive()
+    await ticks()
+    expect(part.define).toHaveBeenCalledExactlyOnceWith(wm, { stylesheet: 's.css' })
+  })
+})
