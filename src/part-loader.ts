@@ -90,7 +90,7 @@ export function loadPart<T>(name: string): Promise<T> {
     document.head.append(script)
   })).catch((e: Error) => {
     delete r.loads[name] // a later call tries again
-    delete r.waiting[name]
+    r.waiting[name]?.reject(e) // a timeout: the script element goes too
     throw new Error(`part "${name}" unavailable: ${e.message}`)
   }))
   return load as Promise<T>

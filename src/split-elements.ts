@@ -10,7 +10,7 @@ import type { Offer, Waymark } from './types'
 /** The elements of the split script tag, loaded by `load`. */
 export function laterElements(load: () => Promise<{ defineElements: typeof defineElements }>): ElementsSource {
   return {
-    defineElements: (...args) => void load().then((m) => m.defineElements(...args)),
+    defineElements: (...args) => void load().then((m) => m.defineElements(...args)).catch((e) => console.error(e)),
     bind(wm, options) {
       const early: Offer[] = []
       const off = wm.on('offer', (offer) => void early.push(offer))
@@ -21,7 +21,10 @@ export function laterElements(load: () => Promise<{ defineElements: typeof defin
           return wm.on(type, fn)
         }
         defineElements({ ...wm, on }, options)
-      }).catch((e) => console.error(e)) // never break the page over its looks
+      }).catch((e) => {
+        off() // no renderer is coming: offers are not kept for it
+        console.error(e) // never break the page over its looks
+      })
     },
   }
 }

@@ -155,6 +155,7 @@ describe('loadPart', () => {
     expect(settled).toBe(false)
     await vi.advanceTimersByTimeAsync(1)
     expect(await loading).toBe(`part "sync" unavailable: no answer within ${PART_TIMEOUT_MS / 1000} s`)
+    expect(appended[0].isConnected, 'the timed-out script element is removed').toBe(false)
     // A late definition of the timed-out load is ignored; a new call loads again.
     define('sync', 'dev', {})
     const again = loadPart('sync')

@@ -114,10 +114,17 @@ describe('laterElements', () => {
     expect(typeof given.on).toBe('function')
   })
 
-  it('logs a load failure with console.error and does not throw', async () => {
+  it('logs a load failure with console.error, does not throw, and keeps no more offers', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const part = elementsPart()
     const { wm, ready, offer: emit } = fakeWaymark()
+    let listening = 0 // offer listeners subscribed and not yet unsubscribed
+    const realOn = wm.on
+    wm.on = ((type: 'offer', fn: (o: Offer) => void) => {
+      listening++
+      const off = realOn(type, fn)
+      return () => void (listening--, off())
+    }) as Waymark['on']
     expect(() => laterElements(part.load).bind!(wm, {})).not.toThrow()
     ready()
     await ticks()
@@ -127,6 +134,8 @@ describe('laterElements', () => {
     expect(error).toHaveBeenCalledExactlyOnceWith(why)
     expect(part.define).not.toHaveBeenCalled()
     expect(() => emit(offer('x'))).not.toThrow()
+    // Its early listener is gone: nothing is kept for a renderer that is not coming.
+    expect(listening).toBe(0)
   })
 
   it('defineElements loads the part, then defines with the same arguments', async () => {

@@ -3,8 +3,9 @@
  * hide, the cross-tab lease) is a part. With `collect` set it starts loading as the instance is
  * made, and `ready` waits for it (it loads while the stored state is read), so every event is
  * recorded with it in place. Without `collect` it loads only for a logout, which must still
- * take an earlier configuration's queued events off the device. Calls made before it arrives
- * run on it, in order, once it has.
+ * take an earlier configuration's queued events off the device. Calls made while it loads
+ * run on it, in order, once it has; without `collect`, those before the logout are not kept
+ * (it would do nothing with them).
  */
 import type { Delivery, DeliveryDeps } from './types'
 
@@ -15,6 +16,7 @@ export type DeliveryLoader = () => Promise<{ createDelivery(d: DeliveryDeps): De
 export function deferDelivery(load: DeliveryLoader, d: DeliveryDeps): Delivery & { loaded: Promise<void> } {
   let delivery: Delivery | undefined
   let loading: Promise<void> | undefined
+  let failed = false
   const waiting: Array<(x: Delivery) => void> = []
   const ensure = (): Promise<void> =>
     (loading ||= load().then(
@@ -23,9 +25,15 @@ export function deferDelivery(load: DeliveryLoader, d: DeliveryDeps): Delivery &
         for (const fn of waiting.splice(0)) fn(delivery)
       },
       // Without its code no event can be queued or sent: say so once; decisions go on.
-      (e: Error) => d.fail(`delivery did not load, events are not sent: ${e.message}`),
+      (e: Error) => {
+        failed = true
+        waiting.length = 0
+        d.fail(`delivery did not load, events are not sent: ${e.message}`)
+      },
     ))
-  const call = (fn: (x: Delivery) => void): void => void (delivery ? fn(delivery) : waiting.push(fn))
+  // Kept for the delivery only while it is loading: not loading (no collect, no logout yet),
+  // there is nothing it would do with them, and a failed load never runs them.
+  const call = (fn: (x: Delivery) => void): void => void (delivery ? fn(delivery) : loading && !failed && waiting.push(fn))
   return {
     loaded: d.collect === undefined ? Promise.resolve() : ensure(),
     push: (event, memory) => call((x) => x.push(event, memory)),
@@ -33,8 +41,8 @@ export function deferDelivery(load: DeliveryLoader, d: DeliveryDeps): Delivery &
     consent: (state) => call((x) => x.consent(state)),
     heard: (news) => call((x) => x.heard(news)),
     reset() {
-      call((x) => x.reset())
       void ensure()
+      call((x) => x.reset())
     },
     start: () => call((x) => x.start()),
     stop: () => call((x) => x.stop()),
