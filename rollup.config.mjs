@@ -150,8 +150,14 @@ const reactCore = () => ({
 // one core chunk. Named here because `validatePlaybook` is also a public export: left to
 // rollup, it (and all it imports) would share the entry's chunk, and a page's bundler, which
 // splits by file, would load it before any part. The entry itself only re-exports.
-const PART_MODULES = { sync: /[\\/]src[\\/]playbook[\\/](sync|verify|fetch)\.ts$/, validate: /[\\/]src[\\/]playbook[\\/]validate\.ts$/, orders: /[\\/]src[\\/]orders\.ts$/,
-  delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|send|queue)\.ts$/ }
+const PART_MODULES = {
+  sync: /[\\/]src[\\/]playbook[\\/](sync|verify|fetch)\.ts$/,
+  validate: /[\\/]src[\\/]playbook[\\/]validate\.ts$/,
+  delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|send|queue)\.ts$/,
+  orders: /[\\/]src[\\/]orders\.ts$/,
+  places: /[\\/]src[\\/]places\.ts$/,
+  identity: /[\\/]src[\\/]identity\.ts$/,
+}
 const npmChunks = (id) =>
   /[\\/]src[\\/]index\.ts$/.test(id) ? undefined : Object.keys(PART_MODULES).find((part) => PART_MODULES[part].test(id)) || 'core'
 
@@ -198,6 +204,11 @@ export default [
     output: { file: 'dist/script/waymark-delivery.js', format: 'iife', sourcemap: true },
     plugins: [splitScript(), resolve(), ts(), minify()],
   },
+  ...['places', 'identity'].map((part) => ({
+    input: `src/parts/${part}.ts`,
+    output: { file: `dist/script/waymark-${part}.js`, format: 'iife', sourcemap: true },
+    plugins: [splitScript(), resolve(), ts(), minify()],
+  })),
   {
     input: 'src/parts/orders.ts',
     output: { file: 'dist/script/waymark-orders.js', format: 'iife', sourcemap: true },

@@ -2,7 +2,7 @@
  * A visitor coming back, to a page restored from the back/forward cache or to a device whose
  * storage the browser wiped, carries on as the same visitor. Neither delays a decision.
  */
-import { askIdentity } from './identity'
+import { identityPart } from './parts'
 import { onPageCache } from './page-cache'
 import type { Identity, WaymarkOptions } from './types'
 
@@ -40,7 +40,9 @@ export function createComeback(d: ComebackDeps): Comeback {
   const ask = (): Promise<void> => {
     if (!stranger || asked || !d.identity || !d.granted()) return Promise.resolve()
     asked = true
-    return askIdentity(d.identity, d.fail).then((answer) => void (answer && stranger && d.recognised(answer)))
+    return identityPart()
+      .then((m) => m.askIdentity(d.identity!, d.fail), (e: Error) => d.fail(`identity not restored: ${e.message}`))
+      .then((answer) => void (answer && stranger && d.recognised(answer)))
   }
   // Other tabs (or the next page, which took this one's journal) may have moved on meanwhile:
   // what they stored is read before the page carries on.

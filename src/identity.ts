@@ -3,13 +3,14 @@
  * wiped: Safari deletes what scripts stored after 7 days without a visit) asks the site's
  * `identity` endpoint once per page load, in the background, and adopts the answer as if the
  * device had kept it. The site's server knows the visitor by a first-party cookie it set itself
- * (HttpOnly, which Safari does not cap); see examples/server/identity.mjs.
+ * (HttpOnly, which Safari does not cap); see examples/server/identity.mjs. A part loaded on
+ * demand: only a device without a visitor, on a site with `identity`, asks. Adopting the answer
+ * is `adoptIdentity`, in visitor.ts.
  */
 import { isName } from './input'
 import { describe, isObj } from './is'
 import { withTimeout } from './timeout'
 import type { Identity, Props } from './types'
-import type { VisitorState } from './visitor'
 
 /** A request that takes longer is abandoned (and reported). */
 export const IDENTITY_TIMEOUT_MS = 5000
@@ -61,22 +62,4 @@ function toIdentity(raw: unknown): Identity | null {
     visits: visits as number | undefined,
     firstSeen: firstSeen as number | undefined,
   }
-}
-
-/**
- * Adopts an answer into the state, as if the device had kept it: its anonymous id, and what
- * the page has not said itself meanwhile (its own `identify` wins). An answer that knows the
- * visitor makes the current visit a returning one. Returns the anonymous id it replaced.
- */
-export function adoptIdentity(state: VisitorState, answer: Identity): string {
-  const { userId, traits = {}, visits = 0, firstSeen } = answer
-  const known = !!userId || Object.keys(traits).length > 0 || visits >= 1
-  const previous = state.anonymousId
-  state.anonymousId = answer.anonymousId
-  if (state.userId === null && userId) state.userId = userId
-  state.traits = { ...traits, ...state.traits }
-  // The server counted the visits it saw; this one, begun on a wiped device, is the next.
-  if (known) state.visits = Math.max(state.visits, visits + 1, 2)
-  if (firstSeen) state.firstSeen = Math.min(state.firstSeen, firstSeen)
-  return previous
 }

@@ -4,8 +4,10 @@
  * dynamic imports would keep every export of each part. Swapped in by the build.
  */
 import { createDelivery } from './delivery/delivery'
+import { askIdentity } from './identity'
 import { createOrders } from './orders'
 import type * as Parts from './parts'
+import { createPlaces } from './places'
 import { createSync } from './playbook/sync'
 
 /** The playbook sync: fetching, revalidation, validation and signatures. */
@@ -16,3 +18,9 @@ export const ordersPart: typeof Parts.ordersPart = () => Promise.resolve({ creat
 
 /** Delivery: sending the queued events to `collect`, with batching, retries and page hide. */
 export const deliveryPart: typeof Parts.deliveryPart = () => Promise.resolve({ createDelivery }) as ReturnType<typeof Parts.deliveryPart>
+
+/** Places: reading the position and matching it with the playbook's places, for `place:` rules. */
+export const placesPart: typeof Parts.placesPart = () => Promise.resolve({ createPlaces }) as ReturnType<typeof Parts.placesPart>
+
+/** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
+export const identityPart: typeof Parts.identityPart = () => Promise.resolve({ askIdentity }) as ReturnType<typeof Parts.identityPart>

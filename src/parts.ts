@@ -13,3 +13,9 @@ export const ordersPart = () => import('./orders')
 
 /** Delivery: sending the queued events to `collect`, with batching, retries and page hide. */
 export const deliveryPart = () => import('./delivery/delivery')
+
+/** Places: reading the position and matching it with the playbook's places, for `place:` rules. */
+export const placesPart = () => import('./places')
+
+/** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
+export const identityPart = () => import('./identity')

@@ -14,3 +14,9 @@ export const ordersPart: typeof Parts.ordersPart = () => loadPart('orders')
 
 /** Delivery: sending the queued events to `collect`, with batching, retries and page hide. */
 export const deliveryPart: typeof Parts.deliveryPart = () => loadPart('delivery')
+
+/** Places: reading the position and matching it with the playbook's places, for `place:` rules. */
+export const placesPart: typeof Parts.placesPart = () => loadPart('places')
+
+/** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
+export const identityPart: typeof Parts.identityPart = () => loadPart('identity')

@@ -2,7 +2,7 @@ import { uuid } from './ids'
 import { has, isArr, isObj } from './is'
 import { emptyJourney, MAX_STAGE_HISTORY, trimCounts } from './journey'
 import type { Impressions } from './rules/engine'
-import type { Journey, Profile, Props } from './types'
+import type { Identity, Journey, Profile, Props } from './types'
 
 /** A visit (session) ends after this long without activity, unless `sessionMinutes` says otherwise. */
 export const SESSION_IDLE_MS = 30 * 60 * 1000
@@ -167,4 +167,22 @@ export function restore(raw: unknown): VisitorState | null {
   trimCounts(next.journey.counts)
   trimImpressions(next.impressions)
   return next
+}
+
+/**
+ * Adopts an answer into the state, as if the device had kept it: its anonymous id, and what
+ * the page has not said itself meanwhile (its own `identify` wins). An answer that knows the
+ * visitor makes the current visit a returning one. Returns the anonymous id it replaced.
+ */
+export function adoptIdentity(state: VisitorState, answer: Identity): string {
+  const { userId, traits = {}, visits = 0, firstSeen } = answer
+  const known = !!userId || Object.keys(traits).length > 0 || visits >= 1
+  const previous = state.anonymousId
+  state.anonymousId = answer.anonymousId
+  if (state.userId === null && userId) state.userId = userId
+  state.traits = { ...traits, ...state.traits }
+  // The server counted the visits it saw; this one, begun on a wiped device, is the next.
+  if (known) state.visits = Math.max(state.visits, visits + 1, 2)
+  if (firstSeen) state.firstSeen = Math.min(state.firstSeen, firstSeen)
+  return previous
 }

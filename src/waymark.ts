@@ -4,7 +4,6 @@ import { createComeback } from './comeback'
 import { buildContext } from './context'
 import { deferDelivery } from './delivery/deferred'
 import { createEmitter } from './emitter'
-import { adoptIdentity } from './identity'
 import { compileStages, DEFAULT_STAGES } from './journey'
 import { copyProps, isTrackName, toUserId } from './input'
 import { describe, isArr } from './is'
@@ -13,19 +12,19 @@ import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
 import { deferSync } from './playbook/deferred-sync'
 import type { PlaybookOrigin } from './playbook/sync'
-import { deliveryPart, ordersPart, syncPart } from './parts'
+import { deliveryPart, ordersPart, placesPart, syncPart } from './parts'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
 import { createGuard } from './guard'
 import { deferOrders } from './deferred-orders'
-import { createPlaces } from './places'
+import { deferPlaces } from './deferred-places'
 import { createPreview, DEBUG } from './preview'
 import { createRecorder } from './record'
 import { mergeImpressions } from './rules/engine'
 import { greetingFor, textFor } from './texts'
 import type { ConsentState, Identity, Playbook, Props, Waymark, WaymarkEventMap, WaymarkOptions } from './types'
-import { changed, freshVisitor, journeyOf, newer, persistable, profileOf, restore } from './visitor'
+import { adoptIdentity, changed, freshVisitor, journeyOf, newer, persistable, profileOf, restore } from './visitor'
 
 const STATE_KEY = 'visitor'
 const PLAYBOOK_KEY = 'playbook'
@@ -157,7 +156,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   })
 
   // Only place ids come out of it; entering one is a `place_entered` event triggering `place:<id>`.
-  const places = createPlaces({
+  const places = deferPlaces(placesPart, {
     allowed: () => consent !== 'denied', seen: () => state.placesSeen, fail, log,
     inside: api((id: string, entered: boolean) => {
       state.placesSeen[id] = Date.now()

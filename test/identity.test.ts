@@ -9,10 +9,12 @@ const ANNA: Identity = { anonymousId: 'anon-from-server', userId: 'u-42', traits
 
 function endpoint(answer: unknown, init: { status?: number; hang?: boolean } = {}) {
   const calls: Array<[string, RequestInit]> = []
-  let release = (): void => {}
+  // Released before the request is made (its code is a part, loaded on demand), it answers at once.
+  let released = false
+  let release = (): void => void (released = true)
   vi.stubGlobal('fetch', vi.fn(async (url: string, req: RequestInit) => {
     calls.push([url, req])
-    if (init.hang) await new Promise<void>((resolve) => { release = resolve; req.signal?.addEventListener('abort', () => resolve()) })
+    if (init.hang && !released) await new Promise<void>((resolve) => { release = resolve; req.signal?.addEventListener('abort', () => resolve()) })
     if (req.signal?.aborted) throw new DOMException('aborted', 'AbortError')
     return new Response(JSON.stringify(answer), { status: init.status ?? 200, headers: { 'content-type': 'application/json' } })
   }))
