@@ -31,8 +31,11 @@ const needsPackageBuild = () => ({
 
 export default {
   input: join(HERE, 'main.js'),
+  // A folder, not one file: Waymark's parts (playbook sync, delivery, orders…) are dynamic
+  // imports, which rollup writes as chunks beside app.js and the page loads when needed.
   output: {
-    file: join(HERE, 'dist', 'app.js'),
+    dir: join(HERE, 'dist'),
+    entryFileNames: 'app.js',
     format: 'es',
     sourcemap: true,
   },

@@ -68,7 +68,8 @@ const prerender = () => ({
 export default [
   {
     input: join(HERE, 'client.tsx'),
-    output: { file: join(OUT, 'app.js'), format: 'es', sourcemap: true },
+    // A folder: Waymark's parts are dynamic imports, written as chunks beside app.js.
+    output: { dir: OUT, entryFileNames: 'app.js', format: 'es', sourcemap: true },
     onwarn,
     plugins: [needsPackageBuild(), production(), ts(), resolve({ browser: true }), commonjs(), terser({ ecma: 2020, format: { comments: false } })],
   },

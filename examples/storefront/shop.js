@@ -436,7 +436,7 @@ function whenSdk () {
       ? Promise.resolve(window.waymark.ready).then(resolve, reject)
       : reject(new Error(t('error.start')))
     if (typeof window.waymark.profile === 'function') return ready()
-    const tag = document.querySelector('script[src$="waymark.iife.js"]')
+    const tag = document.querySelector('script[src$="/script/waymark.js"]')
     tag.addEventListener('load', ready, { once: true })
     tag.addEventListener('error', () => reject(new Error(t('error.load'))), { once: true })
   })

@@ -32,7 +32,8 @@ beforeAll(async () => {
     // waymark/react starts with 'use client' (for React Server Components); a plain bundle drops it.
     onwarn: (warning, warn) => void (warning.code === 'MODULE_LEVEL_DIRECTIVE' || warn(warning)),
   })
-  const { output } = await bundle.generate({ format: 'iife', globals: { react: 'React', 'react-dom/client': 'ReactDOM' } })
+  // One file for the page: Waymark's parts (dynamic imports) are inlined into it.
+  const { output } = await bundle.generate({ format: 'iife', inlineDynamicImports: true, globals: { react: 'React', 'react-dom/client': 'ReactDOM' } })
   await bundle.close()
   const umd = (file) => readFileSync(join(ROOT, 'node_modules', file), 'utf8')
   html = `<!doctype html>

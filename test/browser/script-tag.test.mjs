@@ -283,7 +283,7 @@ forEachEngine('script tag', { timeout: 60_000 }, (t) => {
     expect(Date.now() - started).toBeLessThan(15_000)
     expect(await page.text('#new-visit-note')).toBe('Visit 2 started: Waymark greets you back.')
     expect(await page.evaluate(() => sessionStorage.getItem('northbean-new-visit'))).toBeNull()
-    expect(await page.evaluate(() => document.querySelector('script[src$="waymark.iife.js"]').hasAttribute('data-session-minutes'))).toBe(false)
+    expect(await page.evaluate(() => document.querySelector('script[src$="/script/waymark.js"]').hasAttribute('data-session-minutes'))).toBe(false)
     expect(await profile(page)).toMatchObject({ visits: 2, returning: true, userId: 'u-42' })
     await expect.poll(headerGreeting).toBe('Welcome back, Анна!')
     expect(await page.url()).toMatch(/\/order\/A-1001$/) // back where the visitor was

@@ -39,7 +39,7 @@ describe('example server', { timeout: 30_000 }, () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)
     expect(res.headers.get('cache-control')).toBe('no-cache')
-    expect(await res.text()).toContain("s.src = '/waymark.iife.js'") // the page adds the script tag itself, with its language
+    expect(await res.text()).toContain("s.src = '/script/waymark.js'") // the page adds the split script tag itself, with its language
     expect((await fetch(server.url + '/shop.js')).headers.get('content-type')).toMatch(/^text\/javascript/)
     expect((await fetch(server.url + '/shop.css')).headers.get('content-type')).toMatch(/^text\/css/)
   })
