@@ -87,7 +87,7 @@ export function loadPart<T>(name: string): Promise<T> {
     script.onerror = () => waiting.reject(new Error(`${url} did not load`))
     // Run without defining the part (a part runs before its load event): not one of ours.
     script.onload = () => waiting.reject(new Error(`${url} is not a Waymark part`))
-    document.head.append(script)
+    ;(document.head || document.documentElement).append(script)
   })).catch((e: Error) => {
     delete r.loads[name] // a later call tries again
     r.waiting[name]?.reject(e) // a timeout: the script element goes too

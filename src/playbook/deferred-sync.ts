@@ -1,9 +1,11 @@
 /**
  * The sync as the instance holds it: its code (fetch, schedule, validation, signatures) is a
  * part loaded on demand, started as the instance is made so it loads while the stored state
- * is read. Calls made before it arrives wait for it, in order; nothing is lost. Without a
- * playbook source nothing loads at all.
+ * is read. A stored copy that needs none of it is applied at once (`cachedPlaybook`); other
+ * calls made before it arrives wait for it, in order; nothing is lost. Without a playbook
+ * source nothing loads at all.
  */
+import { cachedPlaybook } from './cached'
 import type { Sync, SyncDeps } from './sync'
 
 /** Loads the sync module (a dynamic import, or the split script tag's part). */
@@ -23,7 +25,15 @@ export function deferSync(load: SyncLoader, d: SyncDeps): Sync {
         )
   const later = (fn: (s: Sync) => unknown): Promise<void> => loaded.then(() => void (sync && fn(sync)))
   return {
-    start: (stored) => loaded.then(() => sync?.start(stored)),
+    // A stored copy that may be put in force without the sync's code is, at once: `ready`
+    // waits for no part then, and the sync takes it as the copy in force when it arrives.
+    start(stored) {
+      const cached = cachedPlaybook(stored, d.source, d.publicKey)
+      if (!cached) return loaded.then(() => sync?.start(stored))
+      d.apply(cached, 'cache')
+      void loaded.then(() => sync?.start(stored, cached))
+      return Promise.resolve()
+    },
     refresh: () => loaded.then(() => sync?.refresh()),
     receive: (record) => void (sync ? sync.receive(record) : later((s) => s.receive(record))),
     stop() {

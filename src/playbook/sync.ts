@@ -5,15 +5,14 @@
  * the result to the others. Anything wrong with a new copy, from a timeout to a bad
  * signature, is reported and retried with backoff while the last good playbook stays.
  */
-import { isObj } from '../is'
 import { withLock } from '../lock'
 import { backoff } from '../timeout'
 import type { Playbook } from '../types'
 import { hidden, onShown } from '../visibility'
-import { hash } from '../rules/engine'
-import { validatePlaybook, VALIDATOR_VERSION } from './validate'
+import { validatePlaybook } from './validate'
+import { isEnvelope, isRecord as isRecordOf, older, sourceKey, unusable, validMark } from './cached'
 import { type CacheRecord, fetchPlaybook, raise, type Source } from './fetch'
-import { createVerifier, isEnvelope, unusable } from './verify'
+import { createVerifier } from './verify'
 
 /** Where an applied playbook came from, as `on('playbook')` reports it. */
 export type PlaybookOrigin = 'inline' | 'cache' | 'network' | 'tab'
@@ -39,8 +38,11 @@ export interface SyncDeps {
 
 /** The sync of one instance. */
 export interface Sync {
-  /** Applies the inline playbook or the stored copy, then starts revalidating. */
-  start(stored: unknown): Promise<void>
+  /**
+   * Applies the inline playbook or the stored copy, then starts revalidating. `applied`: the
+   * stored copy's playbook, which the instance put in force already (`cachedPlaybook`).
+   */
+  start(stored: unknown, applied?: Playbook): Promise<void>
   /** Fetches now, whatever the schedule; resolves when done, never rejects. */
   refresh(): Promise<void>
   /** Takes a copy another tab fetched. */
@@ -61,37 +63,13 @@ export const RETRY_MS = 5000
 
 const q = JSON.stringify
 
-/**
- * The mark of a text this build's validator passed: the validator's version and the text's
- * length and FNV-1a hash. The store is the page's own origin, so a cheap hash is enough to
- * tell an edited or truncated text, and a new validator version ignores every old mark. (It
- * costs ~10 ms of a 4× slowed start for an 18 KB playbook, against ~30 ms of validation; a
- * checksum of the UTF-8 bytes read four at a time measured no faster, and WebCrypto's digest
- * would be native but asynchronous: a delay in every check.)
- */
-export const validMark = (text: string): string => `${VALIDATOR_VERSION}:${text.length}:${hash(text)}`
-// Digit runs padded to one width (leading zeros dropped), so that text order is number order.
-const key = (v: string): string => v.replace(/\d+/g, (n) => n.replace(/^0+/, '').padStart(40, '0'))
-
-/**
- * Whether version `a` is older than `b` (false when either is missing or empty). Runs of
- * digits compare as numbers (up to 40 digits), anything else character by character (UTF-16
- * code units), and a version that is the start of another is older: 2026-11-23 <
- * 2026-11-23.9 < 2026-11-23.10, and 1.02 equals 1.2. Not localeCompare, whose order of case
- * and punctuation depends on each engine's collation data.
- */
-export const older = (a?: string, b?: string): boolean => !!a && !!b && key(a) < key(b)
+export { older, validMark } from './cached'
 
 /** Creates the sync; nothing happens until `start`. */
 export function createSync(d: SyncDeps): Sync {
   const { source, publicKey } = d
   const synced = typeof source == 'string' || typeof source == 'function'
-  let src = typeof source == 'function' ? 'function' : typeof source == 'string' ? source : 'inline'
-  try {
-    if (typeof source == 'string') src = new URL(src, location.href).href // one cache key for "/p.json" on every page
-  } catch {
-    // No location (SSR), or not a URL: the fetch fails and says so, through on('error').
-  }
+  const src = sourceKey(source)
   // A timer longer than 2^31 ms fires at once; refreshing more than once a second is abuse.
   const refreshMs = Math.min(Math.max(d.refreshSeconds, 1) * 1000, 2 ** 31 - 1)
   const verify = publicKey ? createVerifier(publicKey) : undefined
@@ -161,8 +139,7 @@ export function createSync(d: SyncDeps): Sync {
   // unknown, so it counts as not checked at all, rather than as fresh for days.
   const checkedAt = (rec: CacheRecord): number => (rec.at > Date.now() ? 0 : rec.at)
 
-  const isRecord = (r: unknown): r is CacheRecord =>
-    isObj(r) && r.src === src && typeof r.text == 'string' && typeof r.at == 'number'
+  const isRecord = (r: unknown): r is CacheRecord => isRecordOf(r, src)
 
   // Takes a copy another tab confirmed: a new text is checked and applied; either way its
   // time tells this tab's timer that the check is done.
@@ -247,7 +224,7 @@ export function createSync(d: SyncDeps): Sync {
   let unlisten = (): void => {}
 
   return {
-    async start(stored) {
+    async start(stored, applied) {
       if (!synced) {
         if (source) await accept(source, 'inline').catch((e: Error) => report(`playbook rejected: ${e.message}`))
         return
@@ -255,7 +232,7 @@ export function createSync(d: SyncDeps): Sync {
       if (stopped) return
       if (isRecord(stored)) {
         see(stored.floor)
-        const why = await adopt(stored, 'cache')
+        const why = applied ? ((inForce = { version: applied.version, doc: applied }), see(applied.version), (record = stored), '') : await adopt(stored, 'cache')
         if (why) report(`stored ${why}`)
         else checked = checkedAt(stored)
       }

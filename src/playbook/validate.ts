@@ -11,12 +11,7 @@ import type { Playbook } from '../types'
 import { conditionErrors } from '../rules/condition-check'
 import { DATE_FORMAT, parseDate } from './dates'
 
-/**
- * The validator's version: part of the mark a stored playbook carries once validated (sync.ts),
- * so that a copy is checked again by a build whose rules differ. Bump it with any change to
- * what is accepted, here, in condition-check.ts or in the regex parser.
- */
-export const VALIDATOR_VERSION = 1
+export { VALIDATOR_VERSION } from './validator-version'
 
 export type ValidationResult = { ok: true; playbook: Playbook } | { ok: false; errors: string[] }
 

@@ -3,21 +3,10 @@
  * signature of the payload's UTF-8 bytes, checked with WebCrypto against the `publicKey`
  * option (base64 SPKI).
  */
-import { isObj } from '../is'
-import type { Playbook, SignedPlaybook } from '../types'
-import { parseDate } from './dates'
+import type { SignedPlaybook } from '../types'
 import { raise } from './fetch'
 
-/** Whether a document is a signed envelope (a playbook has no `payload` key). */
-export const isEnvelope = (doc: unknown): doc is SignedPlaybook => isObj(doc) && typeof doc.payload == 'string'
-
-/**
- * Why a valid playbook may not be used at `now`, or nothing. A signed one must carry a
- * `version`, the floor that stops a replayed older copy; none may be past its `expires`,
- * which bounds how old a replayed copy can be (a first visit has no floor yet).
- */
-export const unusable = (p: Playbook, signed: unknown, now = Date.now()): string | undefined =>
-  signed && !p.version ? 'signed but without a version' : now > parseDate(p.expires, true) ? `expired at ${p.expires}` : undefined
+export { isEnvelope, unusable } from './cached'
 
 // Standard or URL-safe base64; whitespace and PEM armour lines are ignored, so a key can be
 // pasted as `waymark keygen` prints it or straight from a .pem file.

@@ -12,7 +12,7 @@
 //   node test/bench/startup.mjs          the table (needs a built dist/: npm run build)
 //   node test/bench/startup.mjs --json   also the raw figures, as one JSON line
 import { createServer } from 'node:http'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { ROOT, isMain, median } from './lib.mjs'
 import { N, PLAYBOOK, load, longTasks, page, waymarkTag } from './startup-lib.mjs'
@@ -34,7 +34,7 @@ const PAGES = {
 }
 const FILES = {
   '/waymark.iife.js': `${ROOT}/dist/waymark.iife.js`,
-  ...Object.fromEntries(['', '-sync', '-elements'].map((p) => [`/script/waymark${p}.js`, `${ROOT}/dist/script/waymark${p}.js`])),
+  ...Object.fromEntries(readdirSync(`${ROOT}/dist/script`).filter((f) => f.endsWith('.js')).map((f) => [`/script/${f}`, `${ROOT}/dist/script/${f}`])),
   '/auto.min.js': `${ROOT}/node_modules/@growthbook/growthbook/dist/bundles/auto.min.js`,
 }
 
