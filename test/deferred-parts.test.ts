@@ -43,15 +43,21 @@ describe('deferSync', () => {
   })
   const fakeSync = (calls: string[]) => recorder<Sync>(['start', 'refresh', 'receive', 'stop'], calls, { start: async () => {}, refresh: async () => {} })
 
-  it('starts loading at once and runs calls made before it arrived, in order', async () => {
+  it('loads as it starts (at once when a signature or an inline playbook will need it), and runs calls made before it arrived, in order', async () => {
     const calls: string[] = []
     const sync = fakeSync(calls)
     const createSync = vi.fn(() => sync)
     const part = controlled<{ createSync: typeof createSync }>()
     const d = deps()
     const s = deferSync(part.load, d)
-    expect(part.load).toHaveBeenCalledTimes(1)
+    expect(part.load).not.toHaveBeenCalled() // nothing at start needs it yet: loaded after ready's own work
+    for (const over of [{ publicKey: 'key' }, { source: { rules: [] } }]) {
+      const eager = controlled<{ createSync: typeof createSync }>()
+      deferSync(eager.load, deps(over))
+      expect(eager.load, JSON.stringify(over)).toHaveBeenCalledTimes(1)
+    }
     const started = s.start({ stored: 1 })
+    expect(part.load).toHaveBeenCalledTimes(1)
     s.receive({ r: 1 })
     const refreshed = s.refresh()
     s.receive({ r: 2 })
@@ -90,8 +96,9 @@ describe('deferSync', () => {
     const sync = fakeSync([])
     const part = controlled<{ createSync(): Sync }>()
     const s = deferSync(part.load, deps())
+    await s.start(undefined) // a first visit: nothing to apply, so start does not wait for the code
     part.resolve({ createSync: () => sync })
-    await s.start(undefined)
+    await s.refresh()
     s.stop()
     expect(sync.stop).toHaveBeenCalledTimes(1)
   })
