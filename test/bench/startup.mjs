@@ -10,14 +10,19 @@
 //   longest task   the longest long task (≥ 50 ms, PerformanceObserver), or "< 50"
 //
 //   node test/bench/startup.mjs          the table (needs a built dist/: npm run build)
+//   node test/bench/startup.mjs --slow-4g   the same over DevTools' Slow 4G network
 //   node test/bench/startup.mjs --json   also the raw figures, as one JSON line
 import { createServer } from 'node:http'
 import { readFileSync, readdirSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { ROOT, isMain, median } from './lib.mjs'
-import { N, PLAYBOOK, load, longTasks, page, waymarkTag } from './startup-lib.mjs'
+import { N, PLAYBOOK, SLOW_4G, load, longTasks, page, waymarkTag } from './startup-lib.mjs'
 
 const RUNS = 6 // a multiple of 3, so each SDK comes first, second and third equally often
+// `--slow-4g`: every request over DevTools' "Slow 4G" (150 ms round trip, 1.6 Mbit/s), where a
+// script's bytes cost transfer time; by default, loopback, where they cost none.
+const NETWORK = process.argv.includes('--slow-4g') ? SLOW_4G : undefined
 // GrowthBook gets as many features as the playbook has rules, each with a targeting condition:
 // comparable work for each SDK's evaluator.
 const FEATURES = Object.fromEntries(Array.from({ length: N }, (_, i) => [`feature-${i}`, {
@@ -42,7 +47,8 @@ function serve() {
   const server = createServer((req, res) => {
     const path = (req.url || '/').split('?')[0]
     if (PAGES[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGES[path])
-    if (FILES[path]) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(FILES[path]))
+    // Compressed as a site would serve them (gzip: Chromium asks for brotli only over https).
+    if (FILES[path]) return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(FILES[path]), { level: 9 }))
     if (path === '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
     res.writeHead(404).end()
   })
@@ -65,8 +71,8 @@ export async function benchStartup() {
       const sdks = ['waymark', 'waymark1', 'growthbook']
       for (const sdk of ['blank', ...sdks.slice(run % 3), ...sdks.slice(0, run % 3)]) {
         const context = await browser.newContext()
-        add(`${sdk} first`, await load(context, `${base}/${sdk}`, rate))
-        add(`${sdk} returning`, await load(context, `${base}/${sdk}`, rate)) // the playbook cached on the device
+        add(`${sdk} first`, await load(context, `${base}/${sdk}`, rate, NETWORK))
+        add(`${sdk} returning`, await load(context, `${base}/${sdk}`, rate, NETWORK)) // the playbook cached on the device
         await context.close()
       }
     }
@@ -79,6 +85,7 @@ export async function benchStartup() {
     out[`${rate}x`] = Object.fromEntries(['waymark', 'waymark1', 'growthbook'].flatMap((sdk) => [`${sdk} first`, `${sdk} returning`]).map((k) => [k, row(k)]))
   }
   out.chromium = browser.version()
+  out.network = NETWORK ? 'slow-4g' : 'loopback'
   await browser.close()
   server.close()
   return out
@@ -105,7 +112,7 @@ export function startupTable(r) {
       `| | longest task (of ${RUNS} loads) | ${long(longest('waymark'))} | ${long(longest('waymark1'))} | ${long(longest('growthbook'))} | |`,
     )
   }
-  lines.push('', `Median of ${RUNS} loads per figure, each minus a blank page's from the same run; Chromium ${r.chromium}, CPU throttled by CDP. Ratios: Waymark's split script tag (dist/script/) ÷ GrowthBook.`)
+  lines.push('', `Median of ${RUNS} loads per figure, each minus a blank page's from the same run; Chromium ${r.chromium}, CPU throttled by CDP; ${r.network === 'slow-4g' ? 'network: Slow 4G (150 ms round trip, 1.6 Mbit/s)' : 'loopback network'}; scripts gzipped. Ratios: Waymark's split script tag (dist/script/) ÷ GrowthBook.`)
   return lines.join('\n')
 }
 
