@@ -194,26 +194,11 @@ export default [
     output: { file: 'dist/script/waymark.js', format: 'iife', sourcemap: true },
     plugins: [splitScript({ first: true }), resolve(), ts(), minify()],
   },
-  {
-    input: 'src/parts/sync.ts',
-    output: { file: 'dist/script/waymark-sync.js', format: 'iife', sourcemap: true },
-    plugins: [splitScript(), resolve(), ts(), minify()],
-  },
-  {
-    input: 'src/parts/delivery.ts',
-    output: { file: 'dist/script/waymark-delivery.js', format: 'iife', sourcemap: true },
-    plugins: [splitScript(), resolve(), ts(), minify()],
-  },
-  ...['places', 'identity'].map((part) => ({
+  ...['sync', 'delivery', 'orders', 'places', 'identity'].map((part) => ({
     input: `src/parts/${part}.ts`,
     output: { file: `dist/script/waymark-${part}.js`, format: 'iife', sourcemap: true },
     plugins: [splitScript(), resolve(), ts(), minify()],
   })),
-  {
-    input: 'src/parts/orders.ts',
-    output: { file: 'dist/script/waymark-orders.js', format: 'iife', sourcemap: true },
-    plugins: [splitScript(), resolve(), ts(), minify()],
-  },
   {
     input: 'src/parts/elements.ts',
     output: { file: 'dist/script/waymark-elements.js', format: 'iife', sourcemap: true },

@@ -4,7 +4,7 @@
  * `version`, not expired), so a signature never vouches for one devices would refuse anyway.
  */
 import { DATE_FORMAT, parseDate } from '../playbook/dates'
-import { unusable } from '../playbook/verify'
+import { unusable } from '../playbook/cached'
 import { readPrivateKey, signPayload } from './keys'
 import { loadPlaybook } from './load'
 import { cliError, EXIT, parseFlags, usageError, type CliIO } from './shared'

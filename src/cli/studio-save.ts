@@ -7,7 +7,7 @@ import { createHash, randomBytes, type KeyObject } from 'node:crypto'
 import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { validatePlaybook } from '../playbook/validate'
-import { unusable } from '../playbook/verify'
+import { unusable } from '../playbook/cached'
 import { parseJson } from './json-position'
 import { signPayload } from './keys'
 

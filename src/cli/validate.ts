@@ -3,7 +3,7 @@
  * publishing a playbook, with the SDK's own validator and, for a signed envelope, the
  * SDK's signature scheme.
  */
-import { unusable } from '../playbook/verify'
+import { unusable } from '../playbook/cached'
 import type { Playbook } from '../types'
 import { readPublicKey, verifyPayload } from './keys'
 import { lintPlaybook } from './lint'

@@ -36,7 +36,8 @@ export function deferDelivery(load: DeliveryLoader, d: DeliveryDeps): Delivery &
   const call = (fn: (x: Delivery) => void): void => void (delivery ? fn(delivery) : loading && !failed && waiting.push(fn))
   return {
     loaded: d.collect === undefined ? Promise.resolve() : ensure(),
-    push: (event, memory) => call((x) => x.push(event, memory)),
+    // Every recorded event passes here: straight through once loaded, no closure made for it.
+    push: (event, memory) => (delivery ? delivery.push(event, memory) : call((x) => x.push(event, memory))),
     flush: () => (loading || Promise.resolve()).then(() => delivery?.flush()),
     consent: (state) => call((x) => x.consent(state)),
     heard: (news) => call((x) => x.heard(news)),

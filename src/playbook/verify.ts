@@ -6,8 +6,6 @@
 import type { SignedPlaybook } from '../types'
 import { raise } from './fetch'
 
-export { isEnvelope, unusable } from './cached'
-
 // Standard or URL-safe base64; whitespace and PEM armour lines are ignored, so a key can be
 // pasted as `waymark keygen` prints it or straight from a .pem file.
 const bytes = (b64: string): Uint8Array<ArrayBuffer> =>
