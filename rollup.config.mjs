@@ -150,14 +150,35 @@ const reactCore = () => ({
 // one core chunk. Named here because `validatePlaybook` is also a public export: left to
 // rollup, it (and all it imports) would share the entry's chunk, and a page's bundler, which
 // splits by file, would load it before any part. The entry itself only re-exports.
+const VALIDATOR = /[\\/]src[\\/](playbook[\\/]validate|rules[\\/]condition-check)\.ts$/
+const SYNC_COPY = '.sync-copy.ts'
 const PART_MODULES = {
-  sync: /[\\/]src[\\/]playbook[\\/](sync|verify|fetch)\.ts$/,
-  validate: /[\\/]src[\\/]playbook[\\/]validate\.ts$/,
+  sync: /[\\/]src[\\/](playbook[\\/](sync|verify|fetch)|.*\.sync-copy)\.ts$/,
+  validate: VALIDATOR,
   delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|send|queue)\.ts$/,
   orders: /[\\/]src[\\/]orders\.ts$/,
   places: /[\\/]src[\\/]places\.ts$/,
   identity: /[\\/]src[\\/]identity\.ts$/,
 }
+
+// The npm build's sync part validates with its own copy of the validator (validate.ts and
+// condition-check.ts, which only it uses). Shared with the root entry's `validatePlaybook`,
+// the validator would load with every `import { createWaymark }` bundled by esbuild: its code
+// splitting follows the entry's re-export into that chunk even when it is unused (1.7 kB).
+// The price: a page that calls validatePlaybook itself and also syncs loads the validator twice.
+const syncValidator = () => ({
+  name: 'sync-validator',
+  async resolveId(source, importer, options) {
+    if (!importer || !(PART_MODULES.sync.test(importer))) return null
+    const from = importer.endsWith(SYNC_COPY) ? importer.slice(0, -SYNC_COPY.length) + '.ts' : importer
+    const found = await this.resolve(source, from, { ...options, skipSelf: true })
+    return found && VALIDATOR.test(found.id) ? found.id.slice(0, -'.ts'.length) + SYNC_COPY : null
+  },
+  load(id) {
+    return id.endsWith(SYNC_COPY) ? readFileSync(id.slice(0, -SYNC_COPY.length) + '.ts', 'utf8') : null
+  },
+})
+
 const npmChunks = (id) =>
   /[\\/]src[\\/]index\.ts$/.test(id) ? undefined : Object.keys(PART_MODULES).find((part) => PART_MODULES[part].test(id)) || 'core'
 
@@ -171,7 +192,7 @@ export default [
       { dir: 'dist', entryFileNames: 'waymark.js', chunkFileNames: 'waymark-[name].js', manualChunks: npmChunks, format: 'es', sourcemap: true },
       { dir: 'dist', entryFileNames: 'waymark.cjs', chunkFileNames: 'waymark-[name].cjs', manualChunks: npmChunks, format: 'cjs', sourcemap: true },
     ],
-    plugins: [ts()],
+    plugins: [syncValidator(), ts()],
   },
   // npm: the elements, apart from the core (they need only its types and `fill`).
   {
