@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { cachedPlaybook, sourceKey, validMark } from '../src/playbook/cached'
 import { deferSync } from '../src/playbook/deferred-sync'
 import type { CacheRecord } from '../src/playbook/fetch'
@@ -55,7 +55,7 @@ describe('deferSync with a usable stored copy', () => {
     const start = vi.fn<Sync['start']>(async () => {})
     let arrive!: () => void
     const load = () => new Promise<{ createSync(): Sync }>((r) => (arrive = () => r({ createSync: () => ({ start, refresh: async () => {}, receive: () => {}, stop: () => {} }) })))
-    const stored = record(PLAYBOOK)
+    const stored = record(PLAYBOOK, { at: Date.now() - 31_000 }) // a check is due: the code loads now
     const sync = deferSync(load, deps(apply))
     await sync.start(stored) // resolves with the code still on its way
     expect(apply).toHaveBeenCalledExactlyOnceWith(PLAYBOOK, 'cache')
@@ -79,6 +79,72 @@ describe('deferSync with a usable stored copy', () => {
     await vi.waitFor(() => expect(done).toBe(true))
     expect(start).toHaveBeenCalledExactlyOnceWith(stored)
     expect(apply).not.toHaveBeenCalled()
+  })
+})
+
+describe('deferSync with a copy checked just now: the sync code loads when a check can be due', () => {
+  const setup = (refreshSeconds = 300, at = Date.now()) => {
+    const calls: string[] = []
+    const load = vi.fn(async () => ({
+      createSync: (): Sync => ({
+        start: async (stored, applied) => void calls.push(`start ${(stored as CacheRecord).at} ${applied?.version}`),
+        refresh: async () => void calls.push('refresh'),
+        receive: () => void calls.push('receive'),
+        stop: () => void calls.push('stop'),
+      }),
+    }))
+    const apply = vi.fn()
+    const sync = deferSync(load, { source: URL_SOURCE, refreshSeconds, lock: 'l', read: async () => undefined, write: async () => {}, post: () => {}, apply, fail: vi.fn(), log: () => {} })
+    return { sync, load, calls, apply, stored: record(PLAYBOOK, { at }) }
+  }
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }))
+  afterEach(() => vi.useRealTimers())
+
+  it('puts the copy in force at once, and loads the code only 30 s after its check, starting the sync with it', async () => {
+    const { sync, load, calls, apply, stored } = setup()
+    await vi.advanceTimersByTimeAsync(10_000) // 10 s into the page: no code yet
+    await sync.start(stored)
+    expect(apply).toHaveBeenCalledExactlyOnceWith(PLAYBOOK, 'cache')
+    await vi.advanceTimersByTimeAsync(19_000)
+    expect(load).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(load).toHaveBeenCalledOnce()
+    expect(calls).toEqual([`start ${stored.at} ${PLAYBOOK.version}`])
+  })
+
+  it('waits refreshSeconds instead, when shorter', async () => {
+    const { sync, load, stored } = setup(10)
+    await sync.start(stored)
+    await vi.advanceTimersByTimeAsync(9_999)
+    expect(load).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(load).toHaveBeenCalledOnce()
+  })
+
+  it('loads at once for a copy checked "in the future" (a clock set back), as the sync checks it at once', async () => {
+    const { sync, load, calls, stored } = setup(300, Date.now() + 86_400_000)
+    await sync.start(stored)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(load).toHaveBeenCalledOnce()
+    expect(calls).toEqual([`start ${stored.at} ${PLAYBOOK.version}`])
+  })
+
+  it('refresh() and another tab\'s copy start the sync at once, before they run, and only once', async () => {
+    const { sync, load, calls, stored } = setup()
+    await sync.start(stored)
+    await sync.refresh()
+    sync.receive(stored)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(load).toHaveBeenCalledOnce()
+    expect(calls).toEqual([`start ${stored.at} ${PLAYBOOK.version}`, 'refresh', 'receive'])
+  })
+
+  it('stopped before then, loads nothing', async () => {
+    const { sync, load, stored } = setup()
+    await sync.start(stored)
+    sync.stop()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(load).not.toHaveBeenCalled()
   })
 })
 

@@ -22,6 +22,12 @@ import { VALIDATOR_VERSION } from './validator-version'
  */
 export const validMark = (text: string): string => `${VALIDATOR_VERSION}:${text.length}:${hash(text)}`
 
+/**
+ * Revalidation on becoming visible waits at least this long after the last check (here, not
+ * in the sync, because the core waits as long before loading the sync's code).
+ */
+export const VISIBLE_GAP_MS = 30_000
+
 // Digit runs padded to one width (leading zeros dropped), so that text order is number order.
 const key = (v: string): string => v.replace(/\d+/g, (n) => n.replace(/^0+/, '').padStart(40, '0'))
 

@@ -10,7 +10,7 @@ import { backoff } from '../timeout'
 import type { Playbook } from '../types'
 import { hidden, onShown } from '../visibility'
 import { validatePlaybook } from './validate'
-import { isEnvelope, isRecord as isRecordOf, older, sourceKey, unusable, validMark } from './cached'
+import { VISIBLE_GAP_MS, isEnvelope, isRecord as isRecordOf, older, sourceKey, unusable, validMark } from './cached'
 import { type CacheRecord, fetchPlaybook, raise, type Source } from './fetch'
 import { createVerifier } from './verify'
 
@@ -50,8 +50,6 @@ export interface Sync {
   stop(): void
 }
 
-/** Revalidation on becoming visible waits at least this long after the last check. */
-export const VISIBLE_GAP_MS = 30_000
 /**
  * A page load revalidates a copy last checked longer ago than this (or `refreshSeconds`, if
  * shorter), so a published change reaches a visitor's next page within a minute; a reload
@@ -63,7 +61,7 @@ export const RETRY_MS = 5000
 
 const q = JSON.stringify
 
-export { older, validMark } from './cached'
+export { VISIBLE_GAP_MS, older, validMark } from './cached'
 
 /** Creates the sync; nothing happens until `start`. */
 export function createSync(d: SyncDeps): Sync {
