@@ -155,7 +155,7 @@ const SYNC_COPY = '.sync-copy.ts'
 const PART_MODULES = {
   sync: /[\\/]src[\\/](playbook[\\/](sync|verify|fetch)|.*\.sync-copy)\.ts$/,
   validate: VALIDATOR,
-  delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|send|queue)\.ts$/,
+  delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|pace|send|queue)\.ts$/,
   orders: /[\\/]src[\\/]orders\.ts$/,
   places: /[\\/]src[\\/]places\.ts$/,
   identity: /[\\/]src[\\/]identity\.ts$/,

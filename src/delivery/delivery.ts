@@ -6,23 +6,21 @@
  * through every attempt, so a collector that dedupes by id receives each one exactly once.
  */
 import { withLock } from '../lock'
-import { backoff } from '../timeout'
 import { handOverKeys, takeHandedKeys } from './handover'
 import { createLease } from './lease'
-import { batchOf, type Entry, MAX_EVENTS, MAX_QUEUE_BYTES, overflow, type QueueKey, readQueue, takeQueue, toEntry } from './queue'
+import { batchOf, type Entry, type QueueKey, readQueue, takeQueue, toEntry, trimmed, without } from './queue'
 import { createNews } from './news'
+import { createPace, mono } from './pace'
 import { chunks, KEEPALIVE_BYTES, type Outcome, send } from './send'
 import type { Delivery, DeliveryDeps } from './types'
 
 export type { Delivery, DeliveryDeps }
+export { BACKOFF_MS, MAX_BACKOFF_MS } from './pace'
 
 /** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
 export const BATCH_MS = 5000
 /** …or as soon as this many are waiting. */
 export const BATCH_SIZE = 20
-/** First retry after a failure; doubles on each further failure, up to MAX_BACKOFF_MS. */
-export const BACKOFF_MS = 1000
-export const MAX_BACKOFF_MS = 5 * 60_000
 
 type Result = 'empty' | 'sent' | 'failed' | undefined // undefined: another tab holds the lock
 
@@ -48,29 +46,21 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const sending = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity // these times are monotonic (see `mono`), not wall-clock
-  let fails = 0
-  let retryAt = 0 // backoff
-  let notBefore = 0 // the collector's Retry-After
-  let maxBatch = Infinity // halved by a 413, doubled back by each delivery
   let started = false
   let stopped = false
   let draining: Promise<Result> = Promise.resolve('empty')
   const granted = (): boolean => d.consent() == 'granted'
   const persisted = (): boolean => granted() && storage.usable
   const lease = createLease(storage, 'deliver-lease')
-  const news = createNews(() => mono())
+  const news = createNews(mono)
+  const pace = createPace()
   const online = (): boolean => typeof navigator != 'object' || navigator.onLine !== false
-  const without = (list: Entry[], ids: Set<string>): Entry[] => list.filter((e) => !ids.has(e.id))
-
-  // Waits are measured on a monotonic clock: the device's clock being set back or forward
-  // (by the user, by NTP) must not stall delivery for days or rush it.
-  const mono = (): number => performance.now()
 
   // Sets the timer for the next attempt, unless one is already set for sooner; `force`
   // replaces it (a failure just pushed the next attempt back).
   const schedule = (delay: number, force?: boolean): void => {
     const now = mono()
-    const at = Math.max(now + delay, retryAt, notBefore)
+    const at = Math.max(now + delay, pace.earliest())
     if (!started || stopped || !granted() || (at >= due && !force)) return // started: there is a collector
     clearTimeout(timer)
     due = at
@@ -154,7 +144,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (stale.length) await removeAll(stale)
       batch = without(q.batch, news.gone)
     } else batch = batchOf(mine)
-    batch = without(batch, sending).slice(0, maxBatch)
+    batch = without(batch, sending).slice(0, pace.maxBatch())
     const n = batch.length
     if (!n || stopped) return 'empty'
     // A batch that fits goes with keepalive: if this tab closes mid-send, the browser still
@@ -165,15 +155,13 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       : [await sendOff(batch), false]
     if (counted) return 'sent' // pagehide settled it already
     if (out.ok) {
-      fails = 0
-      // A 413 may have been one oversized batch, or a proxy's bad minute: grow back.
-      maxBatch = maxBatch * 2 > MAX_EVENTS ? Infinity : maxBatch * 2
+      pace.delivered()
       d.log('delivered', n, 'events')
       await removeAll(batch)
       return 'sent'
     }
     if (out.status == 413 && n > 1) {
-      maxBatch = n >> 1 // the collector takes smaller batches: send halves
+      pace.tooLarge(n) // the collector takes smaller batches: send halves
       return 'sent'
     }
     if (!out.retry) {
@@ -181,12 +169,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       await removeAll(batch)
       return 'sent'
     }
-    const wait = backoff(fails++, BACKOFF_MS, MAX_BACKOFF_MS)
-    retryAt = mono() + wait
-    notBefore = mono() + (out.after || 0)
-    const next = Math.max(retryAt, notBefore) - mono()
+    const [next, first] = pace.failed(out.after)
     // Reported once per outage; every attempt is in the debug log.
-    if (fails == 1) d.fail(`collect failed (${out.why}); events stay queued, next try in ${Math.ceil(next / 1000)} s`)
+    if (first) d.fail(`collect failed (${out.why}); events stay queued, next try in ${Math.ceil(next / 1000)} s`)
     d.log('delivery failed', out.why, `retry in ${next} ms`)
     schedule(0, true)
     return 'failed'
@@ -200,7 +185,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (stopped || !granted()) return 'empty' // drains follow start(): there is a collector
       // A timer's drain that waited behind one that failed keeps to that failure's backoff
       // (its own timer is set); only flush() and 'online' go early.
-      if (!wait && mono() < Math.max(retryAt, notBefore)) return 'failed'
+      if (!wait && mono() < pace.earliest()) return 'failed'
       const r = !persisted()
         ? await once() // a memory queue is this tab's own: no other tab can send it
         : typeof navigator == 'object' && navigator.locks
@@ -235,7 +220,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   }
 
   const onOnline = (): void => {
-    fails = retryAt = 0
+    pace.online()
     schedule(0)
   }
 
@@ -257,21 +242,9 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (memory) entry.memory = true
       mine.push(entry)
       mineBytes += entry.bytes
-      let drop = 0
-      let lost = 0
-      if (persisted()) {
-        keep(entry)
-        // Stored, the list only feeds page-hide requests (the stored queue is trimmed when it
-        // is read), and it is cut a hundred at a time. An event cut before its write was made
-        // is not written at all: a burst beyond the queue's bound costs no disk work, and
-        // those events are dropped like any over the bound, and reported.
-        if (mine.length > MAX_EVENTS + 100) {
-          drop = mine.length - MAX_EVENTS
-          lost = mine.slice(0, drop).filter((e) => storage.cancel(e.key)).length
-        }
-      } else if (mine.length > MAX_EVENTS || mineBytes > MAX_QUEUE_BYTES)
-        // In memory the list is the queue, bounded like the stored one.
-        lost = drop = overflow(mine.map((e) => e.bytes))
+      const stored = persisted()
+      if (stored) keep(entry)
+      const [drop, lost] = trimmed(mine, mineBytes, stored, (key) => storage.cancel(key))
       if (drop) keepMine(mine.slice(drop))
       if (lost) {
         // A burst of drops is reported once.

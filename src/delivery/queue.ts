@@ -60,6 +60,25 @@ export function overflow(sizes: number[]): number {
   return drop
 }
 
+/**
+ * How many of this tab's oldest entries (`mine`, `bytes` in all) to let go after a push, and
+ * how many of those are lost: dropped events, to report. Stored, the list only feeds page-hide
+ * requests (the stored queue is trimmed when it is read), so it is cut a hundred at a time,
+ * and only an entry whose write was not made yet (`cancel`) is lost: a burst beyond the
+ * queue's bound costs no disk work. In memory the list is the queue, bounded like the stored one.
+ */
+export function trimmed(mine: Entry[], bytes: number, stored: boolean, cancel: (key: QueueKey) => boolean): [drop: number, lost: number] {
+  if (stored) {
+    const drop = mine.length > MAX_EVENTS + 100 ? mine.length - MAX_EVENTS : 0
+    return [drop, mine.slice(0, drop).filter((e) => cancel(e.key)).length]
+  }
+  const drop = mine.length > MAX_EVENTS || bytes > MAX_QUEUE_BYTES ? overflow(mine.map((e) => e.bytes)) : 0
+  return [drop, drop]
+}
+
+/** The entries whose ids are not in `ids`. */
+export const without = (list: Entry[], ids: Set<string>): Entry[] => list.filter((e) => !ids.has(e.id))
+
 /** The first entries that fit in one batch (at least one). */
 export function batchOf<T extends { bytes: number }>(entries: T[]): T[] {
   let bytes = 0
