@@ -166,6 +166,7 @@ const PART_MODULES = {
 // the validator would load with every `import { createWaymark }` bundled by esbuild: its code
 // splitting follows the entry's re-export into that chunk even when it is unused (1.7 kB).
 // The price: a page that calls validatePlaybook itself and also syncs loads the validator twice.
+const copyTs = transpile('./tsconfig.json')
 const syncValidator = () => ({
   name: 'sync-validator',
   async resolveId(source, importer, options) {
@@ -174,8 +175,13 @@ const syncValidator = () => ({
     const found = await this.resolve(source, from, { ...options, skipSelf: true })
     return found && VALIDATOR.test(found.id) ? found.id.slice(0, -'.ts'.length) + SYNC_COPY : null
   },
+  // The copy is loaded as JavaScript, so that it builds whichever TypeScript plugin is in the
+  // config (test/bench/start.mjs swaps in @rollup/plugin-typescript, which only compiles the
+  // files of its program: a copy is not one).
   load(id) {
-    return id.endsWith(SYNC_COPY) ? readFileSync(id.slice(0, -SYNC_COPY.length) + '.ts', 'utf8') : null
+    if (!id.endsWith(SYNC_COPY)) return null
+    const file = id.slice(0, -SYNC_COPY.length) + '.ts'
+    return copyTs.transform.call(this, readFileSync(file, 'utf8'), file)
   },
 })
 
