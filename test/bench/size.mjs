@@ -37,6 +37,7 @@ const nm = (pkg, file) => join(ROOT, 'node_modules', pkg, file)
 const WAYMARK = 'Waymark'
 const rows = [
   { sdk: WAYMARK, pkg: null, what: 'script tag `dist/waymark.iife.js`, everything (elements, stylesheet, idb-keyval), as built', file: join(ROOT, 'dist/waymark.iife.js'), base: true },
+  { sdk: WAYMARK, pkg: null, what: 'split script tag `dist/script/waymark.js`, its first file (the parts load when needed), as built', file: join(ROOT, 'dist/script/waymark.js') },
   { sdk: WAYMARK, pkg: null, what: '`createWaymark` from `dist/waymark.js`, idb-keyval bundled', entry: `export { createWaymark } from ${JSON.stringify(join(ROOT, 'dist/waymark.js'))}` },
   { sdk: WAYMARK, pkg: null, what: '`defineElements` from `dist/elements.js` (stylesheet included)', entry: `export { defineElements } from ${JSON.stringify(join(ROOT, 'dist/elements.js'))}` },
   { sdk: 'GrowthBook', pkg: '@growthbook/growthbook', what: '`GrowthBook` (flags and experiments)', entry: `export { GrowthBook } from '@growthbook/growthbook'` },
