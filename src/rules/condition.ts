@@ -26,7 +26,15 @@ const MAX_REGEX_INPUT = 1000
 
 const no: P = () => false
 const not = (f: P): P => (a) => !f(a)
-const every = (fs: P[]): P => (a) => fs.every((f) => f(a))
+// A loop, not `fs.every((f) => f(a))`, which makes a closure on every evaluation; and most
+// conjunctions have one part, which needs no wrapper at all.
+const every = (fs: P[]): P =>
+  fs.length == 1
+    ? fs[0]
+    : (a) => {
+        for (const f of fs) if (!f(a)) return false
+        return true
+      }
 
 /**
  * Whether a value is an operator object. GrowthBook treats an object as operators only if it
@@ -194,7 +202,10 @@ const cond = (c: unknown, g: Groups): P => {
         if (!isArr(v) || !v.every(isObj)) return no
         const fs = v.map((x) => cond(x, g))
         // An empty `$or` passes, so an empty `$nor` fails: GrowthBook's rule.
-        const or: P = (a) => !fs.length || fs.some((f) => f(a))
+        const or: P = (a) => {
+          for (const f of fs) if (f(a)) return true
+          return !fs.length
+        }
         return k == '$and' ? every(fs) : k == '$or' ? or : not(or)
       }
       const keys = k.split('.')
