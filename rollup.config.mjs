@@ -170,7 +170,7 @@ const copyTs = transpile('./tsconfig.json')
 const syncValidator = () => ({
   name: 'sync-validator',
   async resolveId(source, importer, options) {
-    if (!importer || !(PART_MODULES.sync.test(importer))) return null
+    if (!importer || !PART_MODULES.sync.test(importer)) return null
     const from = importer.endsWith(SYNC_COPY) ? importer.slice(0, -SYNC_COPY.length) + '.ts' : importer
     const found = await this.resolve(source, from, { ...options, skipSelf: true })
     return found && VALIDATOR.test(found.id) ? found.id.slice(0, -'.ts'.length) + SYNC_COPY : null

@@ -15,7 +15,6 @@ import { chunks, KEEPALIVE_BYTES, type Outcome, send } from './send'
 import type { Delivery, DeliveryDeps } from './types'
 
 export type { Delivery, DeliveryDeps }
-export { BACKOFF_MS, MAX_BACKOFF_MS } from './pace'
 
 /** Events are sent this long after the first one waiting, unless 20 are waiting sooner. */
 export const BATCH_MS = 5000

@@ -61,7 +61,7 @@ export const RETRY_MS = 5000
 
 const q = JSON.stringify
 
-export { VISIBLE_GAP_MS, older, validMark } from './cached'
+export { older, validMark } from './cached'
 
 /** Creates the sync; nothing happens until `start`. */
 export function createSync(d: SyncDeps): Sync {
