@@ -149,6 +149,22 @@ describe('delivery to a URL', () => {
     expect(c.names()).toContain('after_the_change')
   })
 
+  // Firefox coarsens performance.now() (to 1 ms, with jitter): a timer can fire when the page's
+  // clock still reads a little before the time the timer was set for.
+  it('a retry timer that fires while the clock reads a little early still retries', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector(500)
+    const wm = await started()
+    wm.track('x')
+    await wm.flush() // fails: the retry is due in 1 s
+    const now = performance.now.bind(performance)
+    vi.spyOn(performance, 'now').mockImplementation(() => now() - 0.6)
+    await advance(1000)
+    await advance(5)
+    expect(c.requests.map((r) => r.status)).toEqual([500, 200])
+    expect(await queued()).toEqual([])
+  })
+
   it('halves the batch when the collector answers 413', async () => {
     const c = fakeCollector(413)
     const wm = await started()

@@ -182,9 +182,10 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const drainNow = async (wait: boolean): Promise<Result> => {
     for (;;) {
       if (stopped || !granted()) return 'empty' // drains follow start(): there is a collector
-      // A timer's drain that waited behind one that failed keeps to that failure's backoff
-      // (its own timer is set); only flush() and 'online' go early.
-      if (!wait && mono() < pace.earliest()) return 'failed'
+      // A timer's drain keeps to the backoff (only flush() and 'online' go early), and sets the
+      // timer again: it may be the retry's own timer, fired while a coarse clock (Firefox's
+      // performance.now()) still reads a little early; else that retry would never come.
+      if (!wait && mono() < pace.earliest()) return schedule(0), 'failed'
       const r = !persisted()
         ? await once() // a memory queue is this tab's own: no other tab can send it
         : typeof navigator == 'object' && navigator.locks
