@@ -149,12 +149,15 @@ const reactCore = () => ({
 // The npm build's parts (src/parts.ts), each with the modules only it needs, and the rest in
 // one core chunk. Named here because `validatePlaybook` is also a public export: left to
 // rollup, it (and all it imports) would share the entry's chunk, and a page's bundler, which
-// splits by file, would load it before any part. The entry itself only re-exports.
+// splits by file, would load it before any part. The entry itself only re-exports. The root
+// `compileCondition` (compile-condition.ts) is the validator's neighbour for the same reason:
+// it brings the `$regex` matcher, itself a part of an instance (src/rules/with-regex.ts).
 const VALIDATOR = /[\\/]src[\\/](playbook[\\/]validate|rules[\\/]condition-check)\.ts$/
 const SYNC_COPY = '.sync-copy.ts'
 const PART_MODULES = {
   sync: /[\\/]src[\\/](playbook[\\/](sync|verify|fetch)|.*\.sync-copy)\.ts$/,
-  validate: VALIDATOR,
+  validate: /[\\/]src[\\/](playbook[\\/]validate|rules[\\/](condition-check|compile-condition))\.ts$/,
+  regex: /[\\/]src[\\/]rules[\\/]regex(-parse)?\.ts$/,
   delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|pace|send|queue)\.ts$/,
   orders: /[\\/]src[\\/]orders\.ts$/,
   places: /[\\/]src[\\/]places\.ts$/,
@@ -187,6 +190,9 @@ const syncValidator = () => ({
 
 const npmChunks = (id) =>
   /[\\/]src[\\/]index\.ts$/.test(id) ? undefined : Object.keys(PART_MODULES).find((part) => PART_MODULES[part].test(id)) || 'core'
+// No transitive imports hoisted into the entry: an `import './waymark-regex.js'` there (the
+// root compileCondition's) would load the $regex matcher with every `import { createWaymark }`.
+const npmOutput = { manualChunks: npmChunks, hoistTransitiveImports: false, sourcemap: true }
 
 export default [
   // npm: ESM and CJS, dependencies left to the user's bundler.
@@ -195,8 +201,8 @@ export default [
     external: ['idb-keyval'],
     // Parts loaded on demand (src/parts.ts) are chunks beside it: dist/waymark-<part>.js / .cjs.
     output: [
-      { dir: 'dist', entryFileNames: 'waymark.js', chunkFileNames: 'waymark-[name].js', manualChunks: npmChunks, format: 'es', sourcemap: true },
-      { dir: 'dist', entryFileNames: 'waymark.cjs', chunkFileNames: 'waymark-[name].cjs', manualChunks: npmChunks, format: 'cjs', sourcemap: true },
+      { dir: 'dist', entryFileNames: 'waymark.js', chunkFileNames: 'waymark-[name].js', ...npmOutput, format: 'es' },
+      { dir: 'dist', entryFileNames: 'waymark.cjs', chunkFileNames: 'waymark-[name].cjs', ...npmOutput, format: 'cjs' },
     ],
     plugins: [syncValidator(), ts()],
   },

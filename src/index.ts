@@ -1,5 +1,5 @@
 export { createWaymark } from './waymark'
-export { compileCondition } from './rules/condition'
+export { compileCondition } from './rules/compile-condition'
 export { validatePlaybook } from './playbook/validate'
 export { OrderError, WaymarkOptionError } from './errors'
 export type { CompiledCondition } from './rules/condition'

@@ -4,6 +4,8 @@
  * the split script tag (`dist/script/`) swaps this module for `script-parts.ts`, which loads
  * each part as a script from the script's own folder. The one-file script tag inlines them.
  */
+import { withRegex } from './rules/with-regex'
+import type { Playbook } from './types'
 
 /** The playbook sync: fetching, revalidation, validation and signatures. */
 export const syncPart = () => import('./playbook/sync')
@@ -19,3 +21,10 @@ export const placesPart = () => import('./places')
 
 /** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
 export const identityPart = () => import('./identity')
+
+/**
+ * The `$regex` matcher, loaded for a playbook whose conditions have a regex: runs `then` once
+ * they can evaluate it (see `withRegex`).
+ */
+export const regexFirst = (playbook: Playbook, fail: (message: string) => void, then: () => void): void | Promise<void> =>
+  withRegex(playbook, () => import('./rules/regex'), fail, then)

@@ -5,7 +5,9 @@
  */
 import type { defineElements } from './elements/index'
 import { KINDS } from './options'
-import { compileCondition } from './rules/condition'
+import { compileCondition } from './rules/compile-condition'
+import { useRegex } from './rules/condition'
+import { compileRegex } from './rules/regex'
 import type { Waymark, WaymarkOptions } from './types'
 import { createWaymark } from './waymark'
 
@@ -43,6 +45,8 @@ export function optionsFromDataset(data: DOMStringMap): WaymarkOptions {
 export function startFromScriptTag(w: Window & { waymark?: Stub }, script: HTMLScriptElement | null, elements: ElementsSource): Stub | undefined {
   const stub = w.waymark
   if (stub && stub.createWaymark) return stub // loaded twice: keep the first instance
+  // The script tags carry the $regex matcher: their instances never look for it (with-regex.ts).
+  useRegex(compileRegex)
   let wm: Waymark
   try {
     wm = createWaymark(optionsFromDataset(script ? script.dataset : {}))

@@ -12,7 +12,7 @@ import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
 import { deferSync } from './playbook/deferred-sync'
 import type { PlaybookOrigin } from './playbook/sync'
-import { deliveryPart, ordersPart, placesPart, syncPart } from './parts'
+import { deliveryPart, ordersPart, placesPart, regexFirst, syncPart } from './parts'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
@@ -193,7 +193,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     read: () => (consent === 'denied' ? Promise.resolve() : storage.load([PLAYBOOK_KEY]).then(([r]) => r)),
     write: (record: CacheRecord) => (granted() ? (storage.set(PLAYBOOK_KEY, record), storage.flush()) : Promise.resolve()),
     post: (record) => channel.post({ playbook: record }),
-    apply: applyPlaybook, fail, log,
+    apply: (p, from) => regexFirst(p, fail, () => void (guard.destroyed || applyPlaybook(p, from))), fail, log,
   })
 
   // Back from the cache: what other pages stored meanwhile, then a page view (the visitor

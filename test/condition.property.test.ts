@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compileCondition } from '../src/rules/condition'
+import { compileCondition } from '../src/rules/compile-condition'
 import { conditionErrors } from '../src/rules/condition-check'
 import { compileRegex } from '../src/rules/regex'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileCondition } from '../src/rules/condition'
+import { compileCondition } from '../src/rules/compile-condition'
 import { conditionErrors } from '../src/rules/condition-check'
 import cases from './growthbook-conditions.json'
 

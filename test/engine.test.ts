@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useRegex } from '../src/rules/condition'
+import { compileRegex } from '../src/rules/regex'
 import { blocker, bucket, countImpression, dayOf, decide, type DecisionEnv, hash, indexRules } from '../src/rules/engine'
 import type { Rule } from '../src/types'
-import { compileCondition } from '../src/rules/condition'
+import { compileCondition } from '../src/rules/compile-condition'
 import cases from './growthbook-conditions.json'
+
+// An instance gives its conditions the $regex matcher before a playbook with a regex is in
+// force (with-regex.test.ts); the engine alone is tested here, with the matcher given.
+beforeAll(() => useRegex(compileRegex))
 
 const NOW = Date.parse('2026-11-23T12:00:00Z')
 const env = (over: Partial<DecisionEnv> = {}): DecisionEnv => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compileStages, DEFAULT_STAGES, emptyJourney, MAX_STAGE_HISTORY, step } from '../src/journey'
-import { compileCondition } from '../src/rules/condition'
+import { compileCondition } from '../src/rules/compile-condition'
 
 const stages = compileStages(DEFAULT_STAGES, compileCondition)
 const run = (names: string[], j = emptyJourney()) => {

@@ -2,7 +2,7 @@
 // language it accepts, exact refusals for the rest, and linear time whatever the input.
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { compileCondition } from '../src/rules/condition'
+import { compileCondition } from '../src/rules/compile-condition'
 import { conditionErrors } from '../src/rules/condition-check'
 import { ATOM_COST } from '../src/rules/regex-parse'
 import { MAX_REGEX_COST, compileRegex, type Matcher } from '../src/rules/regex'

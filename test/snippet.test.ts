@@ -1,6 +1,6 @@
 import './helpers'
 import { describe, expect, it, vi } from 'vitest'
-import { compileCondition } from '../src/rules/condition'
+import { compileCondition } from '../src/rules/compile-condition'
 import { defineElements } from '../src/elements/index'
 import { optionsFromDataset, startFromScriptTag } from '../src/snippet'
 import type { Waymark } from '../src/types'

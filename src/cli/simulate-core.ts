@@ -5,8 +5,9 @@
  * on the playbook being edited, and the CLI runs it on a file.
  */
 import { isObj } from '../is'
-import { getPath } from '../rules/condition'
+import { getPath, useRegex } from '../rules/condition'
 import { blocker, bucket, dayOf, decide, indexRules, type CompiledRule, type DecisionEnv } from '../rules/engine'
+import { compileRegex } from '../rules/regex'
 import { offerTexts, type LocalizedText } from '../texts'
 import type { OfferSpec, Playbook, Props } from '../types'
 import { simulationContext } from './simulate-context'
@@ -105,6 +106,7 @@ export function simulatePlaybook(playbook: Playbook, options: SimulatePlaybookOp
   const device: unknown = context.device
   const locale = isObj(device) && typeof device.locale == 'string' ? device.locale : 'en'
   const env: DecisionEnv = { now, anonymousId: id ?? 'simulate', sessionId: 'simulate', day: dayOf(now), impressions: {}, overlay: null }
+  useRegex(compileRegex) // the simulator is the CLI's and the studio's: it always has the matcher
   const index = indexRules(playbook.rules, playbook.groups)
   const { fire, heldOut, blocked } = decide(index, event, context, env)
   const reasons = new Map(blocked)

@@ -40,7 +40,7 @@ export function deferSync(load: SyncLoader, d: SyncDeps): Sync {
     // none at all for a URL or function (the sync only schedules the first fetch).
     start(stored) {
       const cached = cachedPlaybook(stored, source, publicKey)
-      if (cached) d.apply(cached, 'cache')
+      const applied = cached && d.apply(cached, 'cache')
       if (!cached && (publicKey || typeof source == 'object' || isRecord(stored, sourceKey(source)))) return later((s) => s.start(stored))
       begin = () => {
         begin = () => {}
@@ -56,7 +56,7 @@ export function deferSync(load: SyncLoader, d: SyncDeps): Sync {
       // Over the gap: a copy checked "in the future" (a clock set back), which the sync checks now.
       if (wait > 0 && wait <= gap) timer = setTimeout(begin, wait)
       else begin()
-      return Promise.resolve()
+      return Promise.resolve(applied).then(() => {})
     },
     refresh: () => (begin(), later((s) => s.refresh())),
     receive: (record) => void (sync ? sync.receive(record) : (begin(), later((s) => s.receive(record)))),

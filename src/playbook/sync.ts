@@ -30,8 +30,11 @@ export interface SyncDeps {
   write(record: CacheRecord): Promise<void>
   /** Hands a checked copy to the namespace's other tabs. */
   post(record: CacheRecord): void
-  /** Puts a valid playbook in force (compiles stages and rules once). */
-  apply(playbook: Playbook, from: PlaybookOrigin): void
+  /**
+   * Puts a valid playbook in force (compiles stages and rules once); a promise when it first
+   * waits for code its conditions need (the `$regex` matcher).
+   */
+  apply(playbook: Playbook, from: PlaybookOrigin): void | Promise<void>
   fail(message: string): void
   log(...args: unknown[]): void
 }
@@ -116,7 +119,7 @@ export function createSync(d: SyncDeps): Sync {
     if (inForce && q(doc) == (inForce.json ||= q(inForce.doc))) return // same rules: nothing to rebuild
     if (older(version, floor)) raise(`version ${q(version)} is older than ${q(floor)}`)
     if (stopped) return
-    d.apply(playbook, from)
+    await d.apply(playbook, from)
     inForce = { version, doc }
     see(version)
   }

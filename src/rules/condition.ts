@@ -9,7 +9,7 @@
  */
 
 import { isArr, isObj } from '../is'
-import { compileRegex } from './regex'
+import type { compileRegex } from './regex'
 
 /** A compiled condition: `true` when the context matches. Never throws. */
 export type CompiledCondition = (context: unknown) => boolean
@@ -25,6 +25,18 @@ type Op = (operand: any, groups: Groups) => P
 const MAX_REGEX_INPUT = 1000
 
 const no: P = () => false
+
+// The `$regex` matcher (regex.ts, about 1 kB) is given, not imported: most playbooks have no
+// regex, so an instance loads it only for one that has (see `withRegex`), and the root
+// `compileCondition` hands it over on every call. Until then a `$regex` part fails closed.
+let compileRe: typeof compileRegex | undefined
+
+/** Gives conditions the `$regex` matcher; `$regex` parts compiled before it match from then on. */
+export const useRegex = (c: typeof compileRegex): void => void (compileRe = c)
+
+/** Whether conditions have the `$regex` matcher. */
+export const hasRegex = (): boolean => !!compileRe
+
 const not = (f: P): P => (a) => !f(a)
 // A loop, not `fs.every((f) => f(a))`, which makes a closure on every evaluation; and most
 // conjunctions have one part, which needs no wrapper at all.
@@ -104,14 +116,14 @@ const allOf =
 // A pattern runs in linear time (regex.ts): one evaluation costs at most MAX_REGEX_COST steps
 // per character. A pattern the matcher refuses (invalid, a backreference or lookaround, too
 // large) makes this part fail closed, as GrowthBook does for an invalid one. The program is
-// built on the first match, once per closure (nothing is cached globally): a condition that
-// never reaches its regex never pays for it.
+// built on the first match once the matcher is given, once per closure (nothing is cached
+// globally): a condition that never reaches its regex never pays for it.
 const regex =
   (i?: 1): Op =>
   (e) => {
     if (typeof e != 'string') return no
     let m: ReturnType<typeof compileRegex> | undefined
-    return (a) => typeof (m ||= compileRegex(e, !!i)) == 'function' && m((a + '').slice(0, MAX_REGEX_INPUT))
+    return (a) => typeof (m ||= compileRe?.(e, !!i)) == 'function' && m((a + '').slice(0, MAX_REGEX_INPUT))
   }
 
 const group = (g: Groups, name: unknown): unknown[] => {
