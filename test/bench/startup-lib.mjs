@@ -1,5 +1,10 @@
-// What the startup benchmarks share (startup.mjs, startup-ab.mjs, startup-profile.mjs): the
-// 100-rule playbook, the measured page, and how a page load is read without disturbing it.
+// What the startup benchmarks share (startup.mjs, startup-trace.mjs, startup-ab.mjs,
+// startup-profile.mjs): the 100-rule playbook, the measured pages and their server, and how a
+// page load is read without disturbing it.
+import { createServer } from 'node:http'
+import { readFileSync, readdirSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { ROOT } from './lib.mjs'
 
 /** Rules in the playbook; startup.mjs gives GrowthBook as many features. */
 export const N = 100
@@ -70,4 +75,44 @@ export async function load(context, url, rate, network) {
   const [ready, long] = await value(cdp, '[window.__ready, window.__long]')
   await p.close()
   return { ready, task: metrics.TaskDuration * 1000, longest: Math.max(0, ...long) }
+}
+
+// GrowthBook gets as many features as the playbook has rules, each with a targeting condition:
+// comparable work for each SDK's evaluator.
+const FEATURES = Object.fromEntries(Array.from({ length: N }, (_, i) => [`feature-${i}`, {
+  defaultValue: false,
+  rules: [{ condition: { country: { $in: ['US', 'RU', 'DE'] }, visits: { $gte: i % 3 }, url: { $regex: `^/p${i % 7}` } }, force: true }],
+}]))
+
+/**
+ * The pages of `bench:startup`, by path: `/blank`, `/waymark` (the split script tag),
+ * `/waymark1` (the one file) and `/growthbook` (its script tag with an inline payload).
+ */
+export function startupPages() {
+  const long = longTasks()
+  return {
+    '/blank': page(`${long}<script>window.__ready=performance.now()</script>`),
+    '/waymark': page(long + waymarkTag('/script/waymark.js')),
+    '/waymark1': page(long + waymarkTag('/waymark.iife.js')),
+    '/growthbook': page(`${long}<script>window.growthbook_config={payload:{features:${JSON.stringify(FEATURES)}},noStreaming:true,attributes:{country:'US',visits:1}};document.addEventListener('growthbookdata',()=>window.__ready??=performance.now())</script><script src="/auto.min.js"></script>`),
+  }
+}
+
+/** Serves {@link startupPages}, both script tags from dist/, GrowthBook's and the playbook, on 127.0.0.1. */
+export function serveStartup() {
+  const pages = startupPages()
+  const files = {
+    '/waymark.iife.js': `${ROOT}/dist/waymark.iife.js`,
+    ...Object.fromEntries(readdirSync(`${ROOT}/dist/script`).filter((f) => f.endsWith('.js')).map((f) => [`/script/${f}`, `${ROOT}/dist/script/${f}`])),
+    '/auto.min.js': `${ROOT}/node_modules/@growthbook/growthbook/dist/bundles/auto.min.js`,
+  }
+  const server = createServer((req, res) => {
+    const path = (req.url || '/').split('?')[0]
+    if (pages[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(pages[path])
+    // Compressed as a site would serve them (gzip: Chromium asks for brotli only over https).
+    if (files[path]) return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(files[path]), { level: 9 }))
+    if (path === '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
+    res.writeHead(404).end()
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }

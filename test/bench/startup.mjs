@@ -12,52 +12,17 @@
 //   node test/bench/startup.mjs          the table (needs a built dist/: npm run build)
 //   node test/bench/startup.mjs --slow-4g   the same over DevTools' Slow 4G network
 //   node test/bench/startup.mjs --json   also the raw figures, as one JSON line
-import { createServer } from 'node:http'
-import { readFileSync, readdirSync } from 'node:fs'
-import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
-import { ROOT, isMain, median } from './lib.mjs'
-import { N, PLAYBOOK, SLOW_4G, load, longTasks, page, waymarkTag } from './startup-lib.mjs'
+import { isMain, median } from './lib.mjs'
+import { SLOW_4G, load, serveStartup } from './startup-lib.mjs'
 
 const RUNS = 6 // a multiple of 3, so each SDK comes first, second and third equally often
 // `--slow-4g`: every request over DevTools' "Slow 4G" (150 ms round trip, 1.6 Mbit/s), where a
 // script's bytes cost transfer time; by default, loopback, where they cost none.
 const NETWORK = process.argv.includes('--slow-4g') ? SLOW_4G : undefined
-// GrowthBook gets as many features as the playbook has rules, each with a targeting condition:
-// comparable work for each SDK's evaluator.
-const FEATURES = Object.fromEntries(Array.from({ length: N }, (_, i) => [`feature-${i}`, {
-  defaultValue: false,
-  rules: [{ condition: { country: { $in: ['US', 'RU', 'DE'] }, visits: { $gte: i % 3 }, url: { $regex: `^/p${i % 7}` } }, force: true }],
-}]))
-
-const LONG = longTasks()
-const PAGES = {
-  '/blank': page(`${LONG}<script>window.__ready=performance.now()</script>`),
-  '/waymark': page(LONG + waymarkTag('/script/waymark.js')),
-  '/waymark1': page(LONG + waymarkTag('/waymark.iife.js')),
-  '/growthbook': page(`${LONG}<script>window.growthbook_config={payload:{features:${JSON.stringify(FEATURES)}},noStreaming:true,attributes:{country:'US',visits:1}};document.addEventListener('growthbookdata',()=>window.__ready??=performance.now())</script><script src="/auto.min.js"></script>`),
-}
-const FILES = {
-  '/waymark.iife.js': `${ROOT}/dist/waymark.iife.js`,
-  ...Object.fromEntries(readdirSync(`${ROOT}/dist/script`).filter((f) => f.endsWith('.js')).map((f) => [`/script/${f}`, `${ROOT}/dist/script/${f}`])),
-  '/auto.min.js': `${ROOT}/node_modules/@growthbook/growthbook/dist/bundles/auto.min.js`,
-}
-
-function serve() {
-  const server = createServer((req, res) => {
-    const path = (req.url || '/').split('?')[0]
-    if (PAGES[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(PAGES[path])
-    // Compressed as a site would serve them (gzip: Chromium asks for brotli only over https).
-    if (FILES[path]) return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(FILES[path]), { level: 9 }))
-    if (path === '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
-    res.writeHead(404).end()
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
-}
-
 /** Runs every figure; returns medians per SDK, visit and CPU rate. */
 export async function benchStartup() {
-  const server = await serve()
+  const server = await serveStartup()
   const base = `http://127.0.0.1:${server.address().port}`
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
   const out = {}

@@ -1,0 +1,74 @@
+// Where the main-thread time of `bench:startup` goes: a Chromium trace of a returning visit to
+// each of its pages (blank, the split script tag, GrowthBook's), from navigation to 1 s after
+// ready, with each task's time split by what runs at its top level: the HTML parser (which
+// runs synchronous scripts, Waymark's first file and GrowthBook's alike), callbacks into
+// JavaScript (IndexedDB answers, messages, promise jobs), scripts evaluated on their own (the
+// parts loaded after ready), timers, events, rendering, and what is left (the task's own time).
+// Median of RUNS loads per figure (default 5).
+//
+//   node test/bench/startup-trace.mjs [rate]   (needs a built dist/: npm run build)
+import { chromium } from 'playwright-core'
+import { median } from './lib.mjs'
+import { serveStartup, waitReady } from './startup-lib.mjs'
+
+const RATE = Number(process.argv[2] || 4)
+const RUNS = Number(process.env.RUNS || 5)
+const SDKS = ['blank', 'waymark', 'growthbook']
+const RENDER = new Set(['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'Commit'])
+
+// The kind of a task's top-level event.
+const kind = (e) => {
+  if (RENDER.has(e.name)) return 'rendering'
+  if (e.name == 'EvaluateScript' || e.name == 'v8.compile') return `script ${(e.args?.data?.url || 'inline').replace(/^.*\//, '').replace(/\?.*/, '')}`
+  return { ParseHTML: 'HTML parser (and its scripts)', 'v8.callFunction': 'callbacks into JavaScript', FunctionCall: 'callbacks into JavaScript', TimerFire: 'timers', EventDispatch: 'events' }[e.name] || e.name
+}
+
+/** One traced returning visit: ms per kind, and the total. */
+async function traced(browser, url) {
+  const context = await browser.newContext()
+  const warm = await context.newPage()
+  await warm.goto(url)
+  await waitReady(await context.newCDPSession(warm))
+  await warm.waitForTimeout(1000) // the fetched playbook stored
+  await warm.close()
+  const p = await context.newPage()
+  const cdp = await context.newCDPSession(p)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: RATE })
+  await browser.startTracing(p, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] })
+  await p.goto(url)
+  await waitReady(cdp)
+  await p.waitForTimeout(1000)
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents
+  await context.close()
+  const main = events.find((e) => e.name == 'thread_name' && e.args.name == 'CrRendererMain' && events.some((x) => x.pid == e.pid && x.tid == e.tid && x.name == 'ParseHTML'))
+  const on = events.filter((e) => e.pid == main.pid && e.tid == main.tid && e.ph == 'X' && e.dur)
+  const out = { total: 0 }
+  const add = (k, us) => (out[k] = (out[k] || 0) + us / 1000)
+  for (const task of on.filter((e) => e.name == 'RunTask')) {
+    const end = task.ts + task.dur
+    const inside = on.filter((e) => e != task && e.name != 'RunTask' && e.ts >= task.ts && e.ts + e.dur <= end)
+    // Top level: inside no other event of the task.
+    const top = inside.filter((e) => !inside.some((o) => o != e && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur && o.dur > e.dur))
+    let covered = 0
+    for (const e of top) add(kind(e), e.dur), (covered += e.dur)
+    add('the tasks\' own time', task.dur - covered)
+    add('total', task.dur)
+  }
+  return out
+}
+
+const server = await serveStartup()
+const base = `http://127.0.0.1:${server.address().port}`
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
+const runs = Object.fromEntries(SDKS.map((s) => [s, []]))
+for (let run = 0; run < RUNS; run++) for (const sdk of SDKS) runs[sdk].push(await traced(browser, `${base}/${sdk}`))
+await browser.close()
+server.close()
+
+const kinds = [...new Set(SDKS.flatMap((s) => runs[s].flatMap((r) => Object.keys(r))))].filter((k) => k != 'total')
+const med = (sdk, k) => median(runs[sdk].map((r) => r[k] || 0))
+const rows = [...kinds, 'total'].map((k) => [k, ...SDKS.map((s) => med(s, k))]).filter(([k, ...v]) => k == 'total' || v.some((x) => x >= 0.5))
+console.log(`Main-thread time of a returning visit at ${RATE}× CPU, from navigation to 1 s after ready; median of ${RUNS} loads, ms (Chromium ${browser.version()})`)
+console.log('| | blank page | Waymark, split script tag | GrowthBook | Waymark added | GrowthBook added |\n|---|---:|---:|---:|---:|---:|')
+for (const [k, b, w, g] of rows.sort((x, y) => (x[0] == 'total') - (y[0] == 'total') || y[2] - y[1] - (x[2] - x[1])))
+  console.log(`| ${k} | ${b.toFixed(1)} | ${w.toFixed(1)} | ${g.toFixed(1)} | ${(w - b).toFixed(1)} | ${(g - b).toFixed(1)} |`)
