@@ -71,8 +71,10 @@ export async function openOrigin (upstream) {
     if (page && req.method === 'GET') {
       const { html, headers = {} } = page[1]
       const csp = headers['Content-Security-Policy']
+      const type = headers['content-type'] || 'text/html; charset=utf-8'
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers })
-      res.end(inject(html, csp, settings))
+      // A page gets the shim; anything else served this way (a script) goes as it is.
+      res.end(type.startsWith('text/html') ? inject(html, csp, settings) : html)
       return
     }
     const forward = request({ host: up.hostname, port: up.port, method: req.method, path, headers: req.headers }, (answer) => {
@@ -106,7 +108,10 @@ export async function openOrigin (upstream) {
   return {
     url,
     reports,
-    /** Serves `html` (with `headers`) for every GET under `prefix`, until the context ends. */
+    /**
+     * Serves `html` (with `headers`) for every GET under `prefix`, until the context ends; with
+     * another `content-type` (a script), the body as it is, without the page shim.
+     */
     serve (prefix, html, headers) { pages.unshift([prefix, { html, headers }]) },
     /** Every request but /__t/ fails from now on (true) or works again (false). */
     setOffline (offline) {
