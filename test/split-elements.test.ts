@@ -31,7 +31,10 @@ function elementsPart() {
 }
 
 const offer = (id: string) => ({ id, rule: id }) as unknown as Offer
+// Microtasks, then a task: the part loads in a task of its own after ready.
 const ticks = async (n = 10): Promise<void> => {
+  for (let i = 0; i < n; i++) await Promise.resolve()
+  await new Promise((r) => setTimeout(r))
   for (let i = 0; i < n; i++) await Promise.resolve()
 }
 
@@ -47,6 +50,20 @@ describe('laterElements', () => {
     await ticks()
     expect(part.load).not.toHaveBeenCalled()
     ready()
+    await ticks()
+    expect(part.load).toHaveBeenCalledTimes(1)
+  })
+
+  it("lets the page's ready callbacks run before the part's script is added", async () => {
+    const part = elementsPart()
+    const { wm, ready } = fakeWaymark()
+    laterElements(part.load).bind!(wm, {})
+    const seen: boolean[] = []
+    void wm.ready.then(() => seen.push(part.load.mock.calls.length > 0))
+    ready()
+    for (let i = 0; i < 10; i++) await Promise.resolve()
+    expect(seen).toEqual([false])
+    expect(part.load).not.toHaveBeenCalled()
     await ticks()
     expect(part.load).toHaveBeenCalledTimes(1)
   })
