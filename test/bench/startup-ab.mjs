@@ -5,23 +5,31 @@
 // it compares builds with each other, more finely than bench:startup's 5 loads can.
 //
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/waymark.iife.js ...
+//   node test/bench/startup-ab.mjs RATE RUNS name=path/to/dist/script ...   (a split tag's folder)
 import { createServer } from 'node:http'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
 import { PLAYBOOK, load, longTasks, page as around, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
-const page = (name) => around(longTasks() + waymarkTag(`/${name}/waymark.iife.js`))
+// A path to a .js file is a one-file script tag; any other, the folder of a split tag.
+const file = (path) => (path.endsWith('.js') ? 'waymark.iife.js' : 'waymark.js')
+const page = (name, path) => around(longTasks() + waymarkTag(`/${name}/${file(path)}`))
 
 const server = createServer((req, res) => {
   const path = (req.url || '/').split('?')[0]
-  const build = BUILDS.find(([n]) => path == `/${n}` || path == `/${n}/waymark.iife.js`)
+  const build = BUILDS.find(([n]) => path == `/${n}` || path.startsWith(`/${n}/`))
   if (path == '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
   if (!build) return res.writeHead(404).end()
-  if (path.endsWith('.js')) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(build[1]))
-  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(build[0]))
+  if (path.endsWith('.js')) {
+    const js = build[1].endsWith('.js') ? build[1] : `${build[1]}/${path.slice(build[0].length + 2)}`
+    if (!/^[\w.-]+$/.test(basename(js)) || !existsSync(js)) return res.writeHead(404).end()
+    return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(js))
+  }
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(build[0], build[1]))
 })
 await new Promise((r) => server.listen(0, '127.0.0.1', r))
 const base = `http://127.0.0.1:${server.address().port}`
