@@ -1,12 +1,7 @@
 /** Opening a namespace's IndexedDB database, without creating it when that is not allowed. */
 
-/**
- * Runs `body` in a transaction on the namespace's store; `undefined` when there is no database
- * to read. `warm()` starts opening the database without using it yet.
- */
-export type MaybeStore = (<T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>) => Promise<T | undefined>) & {
-  warm(): void
-}
+/** Runs `body` in a transaction on the namespace's store; `undefined` when there is no database to read. */
+export type MaybeStore = <T>(mode: IDBTransactionMode, body: (os: IDBObjectStore) => T | PromiseLike<T>) => Promise<T | undefined>
 
 const STORE = 'state'
 
@@ -33,13 +28,9 @@ const open = (name: string, create: boolean): Promise<IDBDatabase | null> =>
  */
 export function openStore(name: string, mayCreate: () => boolean): MaybeStore {
   let db: Promise<IDBDatabase | null> | undefined
-  const opened = (): Promise<IDBDatabase | null> => (db ||= open(name, mayCreate()))
-  const store: MaybeStore = (mode, body) =>
-    opened().then((d) => {
+  return (mode, body) =>
+    (db ||= open(name, mayCreate())).then((d) => {
       if (!d) return (db = undefined)
       return body(d.transaction(STORE, mode).objectStore(STORE))
     })
-  // Its failure is the first transaction's to report (storage.ts): none unhandled here.
-  store.warm = () => void opened().catch(() => {})
-  return store
 }

@@ -229,14 +229,10 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
   target?.addEventListener('visibilitychange', onHide)
 
   return {
-    load(keys) {
-      // The open is the start's longest wait (tens of ms on a slow phone): it goes on while
-      // the journal is read from localStorage.
-      if (!broken && !frozen) (store ||= openStore(namespace, mayCreate)).warm()
-      return replay()
+    load: (keys) =>
+      replay()
         .then(() => run('readonly', (os) => Promise.all(keys.map((k) => promisifyRequest(os.get(k))))))
-        .then((values) => values || keys.map(() => undefined))
-    },
+        .then((values) => values || keys.map(() => undefined)),
     set(key, value) {
       if (broken) return
       queued.set(key, value)

@@ -121,34 +121,4 @@ describe('storage', () => {
     expect(fail).toHaveBeenCalledTimes(1)
     expect(s.usable).toBe(false)
   })
-
-  it("asks for the database before reading the page cache's journal, so the open goes on meanwhile", async () => {
-    const seen: string[] = []
-    const open = vi.spyOn(indexedDB, 'open')
-    open.mockImplementation(function (this: IDBFactory, ...args: [string, number?]) {
-      seen.push('open')
-      return IDBFactory.prototype.open.apply(this, args)
-    })
-    const getItem = vi.spyOn(Storage.prototype, 'getItem').mockImplementation(function (this: Storage, key: string) {
-      seen.push('journal')
-      return null
-    })
-    const s = createStorage('warm', () => {})
-    expect(await s.load(['a'])).toEqual([undefined])
-    expect(seen).toEqual(['open', 'journal'])
-    open.mockRestore()
-    getItem.mockRestore()
-  })
-
-  it('reports an open that fails at a warm start once, never as an unhandled rejection', async () => {
-    const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => {
-      throw new DOMException('private mode', 'InvalidStateError')
-    })
-    const fail = vi.fn()
-    const s = createStorage('warm-fail', fail)
-    expect(await s.load(['a'])).toEqual([undefined])
-    expect(fail).toHaveBeenCalledTimes(1)
-    expect(open.mock.calls.length).toBeLessThanOrEqual(2) // the one reopening after InvalidStateError
-    open.mockRestore()
-  })
 })
