@@ -75,6 +75,12 @@ describe('npm pack', () => {
       .toEqual(['delivery', 'elements', 'identity', 'orders', 'places', 'sync'].map((p) => `dist/script/waymark-${p}.js`).concat('dist/script/waymark.css', 'dist/script/waymark.js'))
   })
 
+  // V8's compile hint must be the file's first line to count; terser keeps it (rollup.config.mjs).
+  it("starts the script tags' first files with V8's compile hint, and no part or npm file", () => {
+    const hinted = [...files.keys()].filter((f) => /\.c?js$/.test(f) && readFileSync(join(ROOT, f), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n'))
+    expect(hinted.sort()).toEqual(['dist/script/waymark.js', 'dist/waymark.iife.js'])
+  })
+
   it('ships dist/, src/ and the usual documents, and no tests, examples or build configuration', () => {
     const allowed = /^(dist\/([^/]+|studio\/[^/]+|script\/[^/]+)|src\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/
     expect([...files.keys()].filter((f) => !allowed.test(f))).toEqual([])

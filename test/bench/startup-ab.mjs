@@ -6,12 +6,16 @@
 //
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/waymark.iife.js ...
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/dist/script ...   (a split tag's folder)
+//   TRACE=1 node test/bench/startup-ab.mjs ...
+//     also traces each returning visit: the main-thread time of the task that runs the SDK's
+//     script and of the tasks that call into it (IndexedDB answers, timers), steadier than the
+//     page's whole main-thread time
 import { createServer } from 'node:http'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
-import { PLAYBOOK, load, longTasks, page as around, waymarkTag } from './startup-lib.mjs'
+import { PLAYBOOK, load, longTasks, page as around, value, waitReady, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
@@ -35,6 +39,27 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r))
 const base = `http://127.0.0.1:${server.address().port}`
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] })
 
+// A returning visit traced: ready, and the main-thread time of the tasks that run the SDK's
+// script (the HTML parser's, with its evaluation) and of those that call into its files.
+async function traced(context, url) {
+  const p = await context.newPage()
+  const cdp = await context.newCDPSession(p)
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(rate) })
+  await browser.startTracing(p, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] })
+  await p.goto(url)
+  await waitReady(cdp)
+  await p.waitForTimeout(1000)
+  const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents
+  const ready = await value(cdp, 'window.__ready')
+  await p.close()
+  const main = events.find((e) => e.name == 'thread_name' && e.args.name == 'CrRendererMain' && events.some((x) => x.pid == e.pid && x.name == 'EvaluateScript'))
+  const on = events.filter((e) => e.pid == main.pid && e.tid == main.tid && e.ph == 'X')
+  const ours = (e) => /\/waymark[\w.-]*\.js/.test(e.args?.data?.url || '')
+  const within = (t, what) => on.some((e) => e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && what(e))
+  const time = (what) => on.filter((t) => t.name == 'RunTask' && within(t, what)).reduce((a, t) => a + t.dur / 1000, 0)
+  return { ready, script: time((e) => e.name == 'EvaluateScript' && ours(e) && /\/waymark(\.iife)?\.js/.test(e.args.data.url)), calls: time((e) => e.name == 'FunctionCall' && ours(e)) }
+}
+
 const samples = {}
 const add = (k, v) => (samples[k] ||= []).push(v)
 for (let run = 0; run < Number(runs); run++) {
@@ -42,6 +67,7 @@ for (let run = 0; run < Number(runs); run++) {
     const context = await browser.newContext()
     add(`${name} first`, await load(context, `${base}/${name}`, rate))
     add(`${name} returning`, await load(context, `${base}/${name}`, rate))
+    if (process.env.TRACE) add(`${name} traced`, await traced(context, `${base}/${name}`))
     await context.close()
   }
 }
@@ -51,7 +77,15 @@ const q = (xs, f) => xs.slice().sort((a, b) => a - b)[Math.floor(f * (xs.length 
 const fmt = (xs) => `${median(xs).toFixed(0)} (${q(xs, 0.25).toFixed(0)}–${q(xs, 0.75).toFixed(0)})`
 console.log(`${rate}× CPU, ${runs} loads each; median (quartiles), ms`)
 console.log('| build | visit | ready | main thread | longest task |\n|---|---|---:|---:|---:|')
-for (const k of Object.keys(samples)) {
+for (const k of Object.keys(samples).filter((k) => !k.endsWith(' traced'))) {
   const s = samples[k]
   console.log(`| ${k.replace(' ', ' | ')} | ${fmt(s.map((x) => x.ready))} | ${fmt(s.map((x) => x.task))} | ${Math.max(...s.map((x) => x.longest)).toFixed(0)} |`)
+}
+if (process.env.TRACE) {
+  console.log(`\nA returning visit traced, ${runs} loads each; median (quartiles), ms`)
+  console.log("| build | ready | the task that runs the SDK's script | tasks that call into the SDK |\n|---|---:|---:|---:|")
+  for (const [name] of BUILDS) {
+    const s = samples[`${name} traced`]
+    console.log(`| ${name} | ${fmt(s.map((x) => x.ready))} | ${fmt(s.map((x) => x.script))} | ${fmt(s.map((x) => x.calls))} |`)
+  }
 }
