@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
-import { PLAYBOOK, load, longTasks, page as around, value, waitReady, waymarkTag } from './startup-lib.mjs'
+import { PLAYBOOK, load, longTasks, mainThread, page as around, value, waitReady, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
@@ -52,8 +52,7 @@ async function traced(context, url) {
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents
   const ready = await value(cdp, 'window.__ready')
   await p.close()
-  const main = events.find((e) => e.name == 'thread_name' && e.args.name == 'CrRendererMain' && events.some((x) => x.pid == e.pid && x.name == 'EvaluateScript'))
-  const on = events.filter((e) => e.pid == main.pid && e.tid == main.tid && e.ph == 'X')
+  const on = mainThread(events)
   const ours = (e) => /\/waymark[\w.-]*\.js/.test(e.args?.data?.url || '')
   const within = (t, what) => on.some((e) => e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && what(e))
   const time = (what) => on.filter((t) => t.name == 'RunTask' && within(t, what)).reduce((a, t) => a + t.dur / 1000, 0)

@@ -43,6 +43,15 @@ export const waymarkTag = (src) =>
 /** An expression's value in the page, read through CDP. */
 export const value = async (cdp, expression) => (await cdp.send('Runtime.evaluate', { expression, returnByValue: true })).result.value
 
+/**
+ * The complete events (`ph: 'X'`) of the traced page's main thread: the renderer thread that
+ * parsed its HTML (a trace also holds other pages' and the browser's threads).
+ */
+export function mainThread(events) {
+  const main = events.find((e) => e.name == 'thread_name' && e.args.name == 'CrRendererMain' && events.some((x) => x.pid == e.pid && x.tid == e.tid && x.name == 'ParseHTML'))
+  return events.filter((e) => e.pid == main.pid && e.tid == main.tid && e.ph == 'X')
+}
+
 /** Waits until the page has set `window.__ready`, polling through CDP (30 s at most). */
 export async function waitReady(cdp) {
   const deadline = Date.now() + 30_000

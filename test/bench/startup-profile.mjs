@@ -11,7 +11,7 @@ import { createServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping'
-import { PLAYBOOK, longTasks, page, value, waitReady, waymarkTag } from './startup-lib.mjs'
+import { PLAYBOOK, longTasks, mainThread, page, value, waitReady, waymarkTag } from './startup-lib.mjs'
 import { ROOT } from './lib.mjs'
 
 const RATE = Number(process.argv[2] || 4)
@@ -117,8 +117,7 @@ const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, t]
 console.log(`${FIRST ? 'first' : 'returning'} visit at ${RATE}× CPU: ready ${ready.toFixed(0)} ms; long tasks ${JSON.stringify(long.map(([s, d]) => [Math.round(s), Math.round(d)]))}`)
 // Main-thread tasks from navigation to ready (the renderer's main thread), with what ran in each.
 const events = trace.traceEvents
-const main = events.find((e) => e.name == 'thread_name' && e.args.name == 'CrRendererMain' && events.some((x) => x.pid == e.pid && x.name == 'EvaluateScript'))
-const on = events.filter((e) => e.pid == main.pid && e.tid == main.tid && e.ph == 'X')
+const on = mainThread(events)
 const t0 = origin * 1000 // µs, the trace clock is monotonic: align on the navigation's first task instead
 const tasks = on.filter((e) => e.name == 'RunTask' && e.dur > 3000)
 const first = Math.min(...on.filter((e) => e.name == 'RunTask').map((e) => e.ts))

@@ -9,7 +9,7 @@
 //   node test/bench/startup-trace.mjs [rate]   (needs a built dist/: npm run build)
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
-import { serveStartup, waitReady } from './startup-lib.mjs'
+import { mainThread, serveStartup, waitReady } from './startup-lib.mjs'
 
 const RATE = Number(process.argv[2] || 4)
 const RUNS = Number(process.env.RUNS || 5)
@@ -40,8 +40,7 @@ async function traced(browser, url) {
   await p.waitForTimeout(1000)
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents
   await context.close()
-  const main = events.find((e) => e.name == 'thread_name' && e.args.name == 'CrRendererMain' && events.some((x) => x.pid == e.pid && x.tid == e.tid && x.name == 'ParseHTML'))
-  const on = events.filter((e) => e.pid == main.pid && e.tid == main.tid && e.ph == 'X' && e.dur)
+  const on = mainThread(events).filter((e) => e.dur)
   const out = { total: 0 }
   const add = (k, us) => (out[k] = (out[k] || 0) + us / 1000)
   for (const task of on.filter((e) => e.name == 'RunTask')) {
