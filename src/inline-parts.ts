@@ -27,3 +27,6 @@ export const identityPart: typeof Parts.identityPart = () => Promise.resolve({ a
 
 /** The script tags carry the `$regex` matcher, given as they start (snippet.ts): nothing to wait for. */
 export const regexFirst: typeof Parts.regexFirst = (_playbook, _fail, then) => then()
+
+/** The one file defines its elements at once: nothing to note. */
+export const withDraws: typeof Parts.withDraws = (_offers, wm) => wm

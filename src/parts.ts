@@ -4,6 +4,7 @@
  * the split script tag (`dist/script/`) swaps this module for `script-parts.ts`, which loads
  * each part as a script from the script's own folder. The one-file script tag inlines them.
  */
+import type { Offers } from './offers'
 import { withRegex } from './rules/with-regex'
 import type { Playbook } from './types'
 
@@ -28,3 +29,10 @@ export const identityPart = () => import('./identity')
  */
 export const regexFirst = (playbook: Playbook, fail: (message: string) => void, then: () => void): void | Promise<void> =>
   withRegex(playbook, () => import('./rules/regex'), fail, then)
+
+/**
+ * Returns the instance `wm` whose offers are `offers`. Only the split script tag (its
+ * `script-parts.ts`) notes anything: whether the playbook in force draws offers, for its
+ * elements' part (`split-elements.ts`).
+ */
+export const withDraws = <T extends object>(_offers: Offers, wm: T): T => wm

@@ -23,3 +23,26 @@ export const identityPart: typeof Parts.identityPart = () => loadPart('identity'
 
 /** The script tags carry the `$regex` matcher, given as they start (snippet.ts): nothing to wait for. */
 export const regexFirst: typeof Parts.regexFirst = (_playbook, _fail, then) => then()
+
+// Whether each instance's playbook in force draws offers, kept beside it (not a property: the
+// contract's `Waymark` stays as it is).
+const drawing = new WeakMap<object, () => boolean>()
+
+/**
+ * Notes, for the elements' part (`split-elements.ts`), whether the playbook `offers` use draws
+ * offers: any rule's offer not `headless`. It sees each playbook on its way into `use`, so the
+ * npm build and the one file carry none of this.
+ */
+export const withDraws: typeof Parts.withDraws = (offers, wm) => {
+  const use = offers.use
+  let draws = false
+  offers.use = (rules, groups) => {
+    draws = !!rules && rules.some((r) => r.offer.kind != 'headless')
+    use.call(offers, rules, groups)
+  }
+  drawing.set(wm, () => draws)
+  return wm
+}
+
+/** Whether the playbook in force of an instance noted by {@link withDraws} draws offers. */
+export const drawsOf = (wm: object): boolean => !!drawing.get(wm)?.()

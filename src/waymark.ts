@@ -12,7 +12,7 @@ import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
 import { deferSync } from './playbook/deferred-sync'
 import type { PlaybookOrigin } from './playbook/sync'
-import { deliveryPart, ordersPart, placesPart, regexFirst, syncPart } from './parts'
+import { deliveryPart, ordersPart, placesPart, regexFirst, syncPart, withDraws } from './parts'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
@@ -239,7 +239,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     })
   if (preview) void ready.then(() => (guard.destroyed ? undefined : preview.start(() => sync.refresh()))).catch((e) => fail('preview failed', e))
 
-  return {
+  return withDraws(offers, {
     ready,
     track: api((name: string, props?: Props) => {
       const p = isTrackName(name, fail) && clean(props, `track("${name}"): props`)
@@ -295,5 +295,5 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
       channel.close()
       events.clear()
     },
-  }
+  })
 }

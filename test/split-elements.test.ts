@@ -1,22 +1,36 @@
 /**
- * The split script tag's elements, loaded after `ready`: offers decided before they arrive
- * are kept and handed to the elements' offer listener once; later offers go straight to it;
- * a part that does not load is logged and never breaks the page.
+ * The split script tag's elements, loaded after `ready` once the page has a use for them (an
+ * element, a playbook that draws offers, a drawn offer, the debug panel): offers decided
+ * before they arrive are kept and handed to the elements' offer listener once; later offers
+ * go straight to it; a part that does not load is logged and never breaks the page.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { defineElements } from '../src/elements/index'
 import { createEmitter } from '../src/emitter'
+import { DEBUG } from '../src/preview'
+import { withDraws } from '../src/script-parts'
 import { laterElements } from '../src/split-elements'
-import type { Offer, Waymark, WaymarkEventMap } from '../src/types'
+import type { Offers } from '../src/offers'
+import type { Offer, Rule, Waymark, WaymarkEventMap } from '../src/types'
 
 type Define = typeof defineElements
 
-/** A stand-in instance: an emitter and a `ready` the test resolves. */
-function fakeWaymark() {
+/**
+ * A stand-in instance: an emitter and a `ready` the test resolves. Its playbook draws offers
+ * (a use for the elements) unless `draws` is false.
+ */
+function fakeWaymark(draws = true) {
   const events = createEmitter<WaymarkEventMap>()
   let ready!: () => void
-  const wm = { ready: new Promise<void>((r) => (ready = r)), on: events.on, locale: 'en' } as unknown as Waymark
-  return { wm, ready: () => ready(), offer: (o: Offer) => events.emit('offer', o) }
+  // Offers whose playbook is noted as the split tag notes it (script-parts.ts).
+  const offers = { use: (_rules: Rule[]) => {} } as unknown as Offers
+  const use = (drawing: boolean) => offers.use([{ id: 'r', on: ['x'], offer: { kind: drawing ? 'toast' : 'headless' } } as Rule], undefined)
+  const wm = withDraws(offers, { ready: new Promise<void>((r) => (ready = r)), on: events.on, locale: 'en' } as unknown as Waymark)
+  use(draws)
+  return {
+    wm, ready: () => ready(), offer: (o: Offer) => events.emit('offer', o),
+    playbook: (drawing: boolean) => (use(drawing), events.emit('playbook', { version: 'v2', from: 'network' })),
+  }
 }
 
 /** A loader of the elements part the test settles; its defineElements listens to offers. */
@@ -40,6 +54,7 @@ const ticks = async (n = 10): Promise<void> => {
 
 afterEach(() => {
   vi.restoreAllMocks()
+  document.body.replaceChildren()
 })
 
 describe('laterElements', () => {
@@ -164,5 +179,103 @@ describe('laterElements', () => {
     part.arrive()
     await ticks()
     expect(part.define).toHaveBeenCalledExactlyOnceWith(wm, { stylesheet: 's.css' })
+  })
+
+  describe('on a page with no use for them', () => {
+    const headless = (id: string) => ({ id, rule: id, kind: 'headless' }) as unknown as Offer
+    const banner = (id: string) => ({ id, rule: id, kind: 'banner' }) as unknown as Offer
+
+    it('never loads them for a headless playbook and no element, and keeps no headless offer', async () => {
+      const part = elementsPart()
+      const { wm, ready, offer: emit } = fakeWaymark(false)
+      laterElements(part.load).bind!(wm, {})
+      emit(headless('before'))
+      ready()
+      await ticks()
+      emit(headless('after'))
+      document.body.append(document.createElement('div'))
+      await ticks()
+      expect(part.load).not.toHaveBeenCalled()
+      // A use that comes later loads them: the headless offers are not handed over.
+      document.body.append(document.createElement('waymark-greeting'))
+      await ticks()
+      part.arrive()
+      await ticks()
+      expect(part.load).toHaveBeenCalledTimes(1)
+      expect(part.rendered).toEqual([])
+    })
+
+    it('loads them at once when the page already has one of the elements', async () => {
+      document.body.append(document.createElement('section'))
+      document.body.firstElementChild!.append(document.createElement('waymark-order-status'))
+      const part = elementsPart()
+      const { wm, ready } = fakeWaymark(false)
+      laterElements(part.load).bind!(wm, {})
+      ready()
+      await ticks()
+      expect(part.load).toHaveBeenCalledTimes(1)
+    })
+
+    it('loads them when an element comes later, inside an added subtree, once', async () => {
+      const part = elementsPart()
+      const { wm, ready } = fakeWaymark(false)
+      laterElements(part.load).bind!(wm, {})
+      ready()
+      await ticks()
+      const block = document.createElement('div')
+      block.append(document.createElement('p'), document.createElement('waymark-slot'))
+      document.body.append(block)
+      await ticks()
+      expect(part.load).toHaveBeenCalledTimes(1)
+      document.body.append(document.createElement('waymark-greeting'))
+      await ticks()
+      expect(part.load).toHaveBeenCalledTimes(1)
+    })
+
+    it('loads them for a drawn offer decided later, and renders it', async () => {
+      const part = elementsPart()
+      const { wm, ready, offer: emit } = fakeWaymark(false)
+      laterElements(part.load).bind!(wm, {})
+      ready()
+      await ticks()
+      emit(headless('h'))
+      emit(banner('b'))
+      expect(part.load).toHaveBeenCalledTimes(1)
+      part.arrive()
+      await ticks()
+      expect(part.rendered).toEqual([banner('b')])
+    })
+
+    it('loads them at once for a drawn offer decided before ready', async () => {
+      const part = elementsPart()
+      const { wm, ready, offer: emit } = fakeWaymark(false)
+      laterElements(part.load).bind!(wm, {})
+      emit(banner('first'))
+      ready()
+      await ticks()
+      expect(part.load).toHaveBeenCalledTimes(1)
+    })
+
+    it('loads them when a playbook that draws offers is put in force', async () => {
+      const part = elementsPart()
+      const { wm, ready, playbook } = fakeWaymark(false)
+      laterElements(part.load).bind!(wm, {})
+      ready()
+      await ticks()
+      playbook(false)
+      expect(part.load).not.toHaveBeenCalled()
+      playbook(true)
+      expect(part.load).toHaveBeenCalledTimes(1)
+    })
+
+    it('loads them for the debug panel', async () => {
+      const part = elementsPart()
+      const { wm, ready } = fakeWaymark(false)
+      Object.assign(wm, { [DEBUG]: { playbook: null, rules: [], triggers: [] } })
+      laterElements(part.load).bind!(wm, {})
+      ready()
+      await ticks()
+      expect(part.load).toHaveBeenCalledTimes(1)
+    })
   })
 })

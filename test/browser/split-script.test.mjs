@@ -2,7 +2,7 @@
 // The split script tag (dist/script/: waymark.js, then its parts waymark-sync.js and
 // waymark-elements.js from the same folder) in Chromium, Firefox and WebKit: under a
 // nonce-only strict CSP with Trusted Types, with a part that arrives late, with a part that is
-// missing, and loaded twice.
+// missing, loaded twice, and on a page with no use for the elements until one is added.
 //
 // Trusted Types: the loader makes its `waymark` policy only where `window.trustedTypes`
 // exists. With the engines this suite was written against, Chromium and WebKit (Playwright's,
@@ -26,6 +26,8 @@ const PLAYBOOK = {
   version: 'split-1',
   rules: [{ id: 'split-toast', on: ['split_shown'], offer: { kind: 'toast', title: 'Привет, {user.firstName|друг}!', body: 'Тост из отдельной части' } }],
 }
+// A playbook whose offers the page renders itself: no use for the elements part.
+const HEADLESS = { version: 'split-h', rules: [{ id: 'split-own', on: ['split_shown'], offer: { kind: 'headless', data: { n: 1 } } }] }
 const TOAST = { css: '[part~="toast"]', within: { css: 'waymark-overlay' } }
 const GREETING = '<waymark-greeting first-visit-text="Здравствуйте"></waymark-greeting>'
 
@@ -155,7 +157,7 @@ forEachEngine('split script tag', { timeout: 90_000 }, (t) => {
       src: `${cdn.url}/lonely/waymark.js`,
       attrs: { playbook: '/playbook.json', locale: 'ru', 'auto-page': 'false' },
       calls: [['track', 'before_ready']],
-      body: '<button id="still">still works</button>',
+      body: `<button id="still">still works</button>${GREETING}`, // a use for the elements part
     }))
     const errors = await page.waitFor(() => window.__errors.length && window.__errors)
     expect(errors).toEqual([expect.stringMatching(/^waymark: playbook sync did not load: part "sync" unavailable: .*\/lonely\/waymark-sync\.js\?v=\S+ did not load$/)])
@@ -188,6 +190,27 @@ forEachEngine('split script tag', { timeout: 90_000 }, (t) => {
     expect(await page.count({ css: 'waymark-overlay' })).toBe(1)
     const parts = (await loaded(page)).filter((p) => p.startsWith('/script/waymark-'))
     expect(parts.sort()).toEqual(['/script/waymark-elements.js', '/script/waymark-sync.js'])
+    expect(await t.context.errors()).toEqual([])
+  })
+
+  test('a page with a headless playbook and no element never loads the elements part; an element added later loads it and renders', async () => {
+    await fetch(t.server.url + '/__playbook', { method: 'POST', body: JSON.stringify({ mode: 'ok', playbook: HEADLESS, resetStats: true }) })
+    const page = await open(splitPage({ attrs: { playbook: '/playbook.json', locale: 'ru', 'auto-page': 'false' }, calls: [['track', 'split_shown']] }))
+    await page.waitFor(() => window.__offers.includes('split-own'))
+    await page.sleep(500) // the part would have been asked for by now
+    const parts = async () => (await loaded(page)).filter((p) => p.startsWith('/script/waymark-')).sort()
+    expect(await parts()).toEqual(['/script/waymark-sync.js'])
+    expect(await page.evaluate(() => !!customElements.get('waymark-greeting'))).toBe(false)
+    // A framework renders a greeting later, inside a block of its own.
+    await page.evaluate(() => {
+      const greeting = document.createElement('waymark-greeting')
+      greeting.setAttribute('first-visit-text', 'Здравствуйте')
+      document.body.append(Object.assign(document.createElement('div'), { id: 'later' }))
+      document.getElementById('later').append(greeting)
+    })
+    await expect.poll(() => page.text('waymark-greeting', { shadow: true }), { timeout: 10_000 }).toBe('Здравствуйте')
+    expect(await parts()).toEqual(['/script/waymark-elements.js', '/script/waymark-sync.js'])
+    expect(await page.evaluate(() => window.__errors)).toEqual([])
     expect(await t.context.errors()).toEqual([])
   })
 })
