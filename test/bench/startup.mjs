@@ -1,6 +1,6 @@
 // `npm run bench:startup`: what the script tag costs a page at start (the split one,
 // dist/script/, and the one file, dist/waymark.iife.js), side by side with GrowthBook's script tag (`auto.min.js`) given an inline payload of 100 features, in Chromium,
-// at 1× and 4× CPU (CDP throttling). Median of 6 page loads per figure, interleaved; main-thread
+// at 1× and 4× CPU (CDP throttling). Median of 6 page loads per figure (RUNS), interleaved; main-thread
 // time is each page's minus a blank page's, measured in the same run.
 //
 //   ready          ms from navigation start to the first decision: Waymark's `ready` (stored
@@ -12,11 +12,15 @@
 //   node test/bench/startup.mjs          the table (needs a built dist/: npm run build)
 //   node test/bench/startup.mjs --slow-4g   the same over DevTools' Slow 4G network
 //   node test/bench/startup.mjs --json   also the raw figures, as one JSON line
+//   RUNS=12 npm run bench:startup         12 loads per figure instead of 6
 import { chromium } from 'playwright-core'
 import { isMain, median } from './lib.mjs'
 import { SLOW_4G, load, serveStartup } from './startup-lib.mjs'
 
-const RUNS = 6 // a multiple of 3, so each SDK comes first, second and third equally often
+// Loads per figure: 6, or RUNS=12 (…) for steadier medians on a busy machine. A multiple of 3,
+// so each SDK comes first, second and third equally often.
+const RUNS = Number(process.env.RUNS || 6)
+if (!(RUNS > 0 && RUNS % 3 == 0)) throw new Error(`RUNS must be a positive multiple of 3, got ${process.env.RUNS}`)
 // `--slow-4g`: every request over DevTools' "Slow 4G" (150 ms round trip, 1.6 Mbit/s), where a
 // script's bytes cost transfer time; by default, loopback, where they cost none.
 const NETWORK = process.argv.includes('--slow-4g') ? SLOW_4G : undefined
