@@ -45,13 +45,27 @@ export async function benchStartup() {
         await context.close()
       }
     }
-    const med = (k, f) => median(samples[k].map((s) => s[f]))
-    const row = (k) => ({
-      ready: med(k, 'ready') - med(k.replace(/^\w+/, 'blank'), 'ready'),
-      task: med(k, 'task') - med(k.replace(/^\w+/, 'blank'), 'task'),
-      longest: Math.max(...samples[k].map((s) => s.longest)),
-    })
-    out[`${rate}x`] = Object.fromEntries(['waymark', 'waymark1', 'growthbook'].flatMap((sdk) => [`${sdk} first`, `${sdk} returning`]).map((k) => [k, row(k)]))
+    // Figures over the runs `picked` (indices; every run by default).
+    const figures = (picked = samples['blank first'].map((_, i) => i)) => {
+      const med = (k, f) => median(picked.map((i) => samples[k][i][f]))
+      const row = (k) => ({
+        ready: med(k, 'ready') - med(k.replace(/^\w+/, 'blank'), 'ready'),
+        task: med(k, 'task') - med(k.replace(/^\w+/, 'blank'), 'task'),
+        longest: Math.max(...picked.map((i) => samples[k][i].longest)),
+      })
+      return Object.fromEntries(['waymark', 'waymark1', 'growthbook'].flatMap((sdk) => [`${sdk} first`, `${sdk} returning`]).map((k) => [k, row(k)]))
+    }
+    out[`${rate}x`] = figures()
+    // How far one run's ratios can be trusted: the runs resampled with replacement (bootstrap),
+    // the ratios computed again each time; the 5th and 95th percentiles of those.
+    const boot = { task: [], readyReturning: [], readyFirst: [] }
+    for (let b = 0; b < 1000; b++) {
+      const f = figures(Array.from({ length: RUNS }, () => Math.floor(Math.random() * RUNS)))
+      boot.task.push(f['waymark returning'].task / f['growthbook returning'].task)
+      boot.readyReturning.push(f['waymark returning'].ready / f['growthbook returning'].ready)
+      boot.readyFirst.push(f['waymark first'].ready / f['growthbook first'].ready)
+    }
+    out[`${rate}x interval`] = Object.fromEntries(Object.entries(boot).map(([k, xs]) => (xs.sort((a, b) => a - b), [k, [xs[50], xs[949]]])))
   }
   out.chromium = browser.version()
   out.network = NETWORK ? 'slow-4g' : 'loopback'
@@ -63,25 +77,28 @@ export async function benchStartup() {
 const ms = (x) => `${Math.round(x)} ms`
 const long = (x) => (x >= 50 ? ms(x) : '< 50 ms')
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`
+// A ratio with its 90 % interval, when the run has one.
+const within = (text, range) => (range ? `${text} (${range.map((x) => x.toFixed(2)).join('–')})` : text)
 
 /** The side-by-side table and the issue 17 ratios (the split script tag's, against GrowthBook). */
 export function startupTable(r) {
   const lines = [
-    '| CPU | | Waymark, split script tag | Waymark, one file | GrowthBook script tag | ratio (split ÷ GrowthBook) |',
+    '| CPU | | Waymark, split script tag | Waymark, one file | GrowthBook script tag | ratio (split ÷ GrowthBook), 90 % interval |',
     '|---|---|---:|---:|---:|---:|',
   ]
   for (const rate of ['4x', '1x']) {
     const w = r[rate]
+    const range = r[`${rate} interval`] || {}
     const cells = (visit, f, fmt = ms) => `${fmt(w[`waymark ${visit}`][f])} | ${fmt(w[`waymark1 ${visit}`][f])} | ${fmt(w[`growthbook ${visit}`][f])}`
     const longest = (sdk) => Math.max(w[`${sdk} first`].longest, w[`${sdk} returning`].longest)
     lines.push(
-      `| ${rate === '4x' ? '4× slower (a mid-range phone)' : '1×'} | main-thread time added (returning) | ${cells('returning', 'task')} | ${ratio(w['waymark returning'].task, w['growthbook returning'].task)} |`,
-      `| | ready, returning visitor (cached playbook) | ${cells('returning', 'ready')} | ${ratio(w['waymark returning'].ready, w['growthbook returning'].ready)} |`,
-      `| | ready, first visit | ${cells('first', 'ready')} | ${ratio(w['waymark first'].ready, w['growthbook first'].ready)} |`,
+      `| ${rate === '4x' ? '4× slower (a mid-range phone)' : '1×'} | main-thread time added (returning) | ${cells('returning', 'task')} | ${within(ratio(w['waymark returning'].task, w['growthbook returning'].task), range.task)} |`,
+      `| | ready, returning visitor (cached playbook) | ${cells('returning', 'ready')} | ${within(ratio(w['waymark returning'].ready, w['growthbook returning'].ready), range.readyReturning)} |`,
+      `| | ready, first visit | ${cells('first', 'ready')} | ${within(ratio(w['waymark first'].ready, w['growthbook first'].ready), range.readyFirst)} |`,
       `| | longest task (of ${RUNS} loads) | ${long(longest('waymark'))} | ${long(longest('waymark1'))} | ${long(longest('growthbook'))} | |`,
     )
   }
-  lines.push('', `Median of ${RUNS} loads per figure, each minus a blank page's from the same run; Chromium ${r.chromium}, CPU throttled by CDP; ${r.network === 'slow-4g' ? 'network: Slow 4G (150 ms round trip, 1.6 Mbit/s)' : 'loopback network'}; scripts gzipped. Ratios: Waymark's split script tag (dist/script/) ÷ GrowthBook.`)
+  lines.push('', `Median of ${RUNS} loads per figure, each minus a blank page's from the same run; Chromium ${r.chromium}, CPU throttled by CDP; ${r.network === 'slow-4g' ? 'network: Slow 4G (150 ms round trip, 1.6 Mbit/s)' : 'loopback network'}; scripts gzipped. Ratios: Waymark's split script tag (dist/script/) ÷ GrowthBook; in brackets, the 5th to 95th percentile of each ratio over 1,000 resamplings of the runs (bootstrap), how far one run can be trusted.`)
   return lines.join('\n')
 }
 
