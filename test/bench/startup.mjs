@@ -24,6 +24,14 @@ if (!(RUNS > 0 && RUNS % 3 == 0)) throw new Error(`RUNS must be a positive multi
 // `--slow-4g`: every request over DevTools' "Slow 4G" (150 ms round trip, 1.6 Mbit/s), where a
 // script's bytes cost transfer time; by default, loopback, where they cost none.
 const NETWORK = process.argv.includes('--slow-4g') ? SLOW_4G : undefined
+// The issue 17 ratios, the split script tag's against GrowthBook: [visit, figure] each.
+const RATIOS = { task: ['returning', 'task'], readyReturning: ['returning', 'ready'], readyFirst: ['first', 'ready'] }
+/** Ratio `k` of {@link RATIOS} in one rate's figures. */
+const ratioOf = (w, k) => {
+  const [visit, f] = RATIOS[k]
+  return w[`waymark ${visit}`][f] / w[`growthbook ${visit}`][f]
+}
+
 /** Runs every figure; returns medians per SDK, visit and CPU rate. */
 export async function benchStartup() {
   const server = await serveStartup()
@@ -58,14 +66,12 @@ export async function benchStartup() {
     out[`${rate}x`] = figures()
     // How far one run's ratios can be trusted: the runs resampled with replacement (bootstrap),
     // the ratios computed again each time; the 5th and 95th percentiles of those.
-    const boot = { task: [], readyReturning: [], readyFirst: [] }
+    const boot = Object.keys(RATIOS).map(() => [])
     for (let b = 0; b < 1000; b++) {
       const f = figures(Array.from({ length: RUNS }, () => Math.floor(Math.random() * RUNS)))
-      boot.task.push(f['waymark returning'].task / f['growthbook returning'].task)
-      boot.readyReturning.push(f['waymark returning'].ready / f['growthbook returning'].ready)
-      boot.readyFirst.push(f['waymark first'].ready / f['growthbook first'].ready)
+      Object.keys(RATIOS).forEach((k, i) => boot[i].push(ratioOf(f, k)))
     }
-    out[`${rate}x interval`] = Object.fromEntries(Object.entries(boot).map(([k, xs]) => (xs.sort((a, b) => a - b), [k, [xs[50], xs[949]]])))
+    out[`${rate}x interval`] = Object.fromEntries(Object.keys(RATIOS).map((k, i) => (boot[i].sort((a, b) => a - b), [k, [boot[i][50], boot[i][949]]])))
   }
   out.chromium = browser.version()
   out.network = NETWORK ? 'slow-4g' : 'loopback'
@@ -76,9 +82,8 @@ export async function benchStartup() {
 
 const ms = (x) => `${Math.round(x)} ms`
 const long = (x) => (x >= 50 ? ms(x) : '< 50 ms')
-const ratio = (a, b) => `${(a / b).toFixed(2)}×`
-// A ratio with its 90 % interval, when the run has one.
-const within = (text, range) => (range ? `${text} (${range.map((x) => x.toFixed(2)).join('–')})` : text)
+// Ratio `k` of one rate's figures `w`, with its 90 % interval `range` when the run has one.
+const ratio = (w, k, range) => `${ratioOf(w, k).toFixed(2)}×${range ? ` (${range.map((x) => x.toFixed(2)).join('–')})` : ''}`
 
 /** The side-by-side table and the issue 17 ratios (the split script tag's, against GrowthBook). */
 export function startupTable(r) {
@@ -92,9 +97,9 @@ export function startupTable(r) {
     const cells = (visit, f, fmt = ms) => `${fmt(w[`waymark ${visit}`][f])} | ${fmt(w[`waymark1 ${visit}`][f])} | ${fmt(w[`growthbook ${visit}`][f])}`
     const longest = (sdk) => Math.max(w[`${sdk} first`].longest, w[`${sdk} returning`].longest)
     lines.push(
-      `| ${rate === '4x' ? '4× slower (a mid-range phone)' : '1×'} | main-thread time added (returning) | ${cells('returning', 'task')} | ${within(ratio(w['waymark returning'].task, w['growthbook returning'].task), range.task)} |`,
-      `| | ready, returning visitor (cached playbook) | ${cells('returning', 'ready')} | ${within(ratio(w['waymark returning'].ready, w['growthbook returning'].ready), range.readyReturning)} |`,
-      `| | ready, first visit | ${cells('first', 'ready')} | ${within(ratio(w['waymark first'].ready, w['growthbook first'].ready), range.readyFirst)} |`,
+      `| ${rate === '4x' ? '4× slower (a mid-range phone)' : '1×'} | main-thread time added (returning) | ${cells('returning', 'task')} | ${ratio(w, 'task', range.task)} |`,
+      `| | ready, returning visitor (cached playbook) | ${cells('returning', 'ready')} | ${ratio(w, 'readyReturning', range.readyReturning)} |`,
+      `| | ready, first visit | ${cells('first', 'ready')} | ${ratio(w, 'readyFirst', range.readyFirst)} |`,
       `| | longest task (of ${RUNS} loads) | ${long(longest('waymark'))} | ${long(longest('waymark1'))} | ${long(longest('growthbook'))} | |`,
     )
   }
