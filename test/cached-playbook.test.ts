@@ -23,6 +23,8 @@ describe('cachedPlaybook: the stored copy put in force without the sync', () => 
     ['another source', record(PLAYBOOK, { src: 'https://elsewhere.test/p.json' }), URL_SOURCE, undefined],
     ['no mark', record(PLAYBOOK, { mark: undefined }), URL_SOURCE, undefined],
     ['a mark of another text', record(PLAYBOOK, { mark: validMark('{}') }), URL_SOURCE, undefined],
+    ['a mark of a text of the same length', record({ ...PLAYBOOK, version: '2026-11-30.2' }, { mark: validMark(JSON.stringify(PLAYBOOK)) }), URL_SOURCE, undefined],
+    ['a mark that is not a string', record(PLAYBOOK, { mark: 1 as unknown as string }), URL_SOURCE, undefined],
     ['a mark of another validator version', record(PLAYBOOK, { mark: validMark(JSON.stringify(PLAYBOOK)).replace(/^\d+/, '0') }), URL_SOURCE, undefined],
     ['a public key (the signature is checked by the sync)', record(PLAYBOOK), URL_SOURCE, 'MFkw…'],
     ['expired', record({ ...PLAYBOOK, expires: '2020-01-01T00:00:00Z' }), URL_SOURCE, undefined],

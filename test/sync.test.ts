@@ -701,6 +701,23 @@ describe('playbook sync across tabs', () => {
     expect(b.fires()).toEqual(['nudge-2'])
   })
 
+  it('posts the copy it stored to the other tabs without its mark (a tab checks what it is sent whole); the store keeps the mark', async () => {
+    const server = fakeServer()
+    const a = await started()
+    await advance(0)
+    const heard: Array<{ playbook?: Record<string, unknown> }> = []
+    const other = new BroadcastChannel('waymark')
+    other.onmessage = (e) => heard.push(e.data)
+    server.doc = v2
+    await a.wm.refresh()
+    await until(() => heard.some((m) => m.playbook))
+    other.close()
+    const sent = heard.find((m) => m.playbook)!.playbook!
+    expect(sent).toMatchObject({ text: JSON.stringify(v2) })
+    expect(sent.mark).toBeUndefined()
+    expect((await stored()).playbook).toMatchObject({ text: JSON.stringify(v2), mark: validMark(JSON.stringify(v2)) })
+  })
+
   it('a tab whose timer fires just after another tab checked takes that copy instead of fetching', async () => {
     const server = fakeServer()
     const a = await started({ refreshSeconds: 60 })

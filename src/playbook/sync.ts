@@ -194,7 +194,7 @@ export function createSync(d: SyncDeps): Sync {
       checked = rec!.at
       rec!.floor = floor
       rec!.mark = validMark(rec!.text) // adopted just now, or the same text as the copy in force
-      d.post(rec!)
+      d.post({ ...rec!, mark: undefined }) // a tab's copy is checked whole anyway: not the mark's second text
       await d.write(rec!) // before the lock is released, so the next tab reads it
       return true
     }
