@@ -2,7 +2,8 @@
 // each build in turn (interleaved, so drift hits all alike), in Chromium at one CPU rate. Prints
 // the median and spread of `ready` and of main-thread time (CDP TaskDuration until 1 s after
 // ready) per build, for a first and a returning visit. Raw figures, no blank page subtracted:
-// it compares builds with each other, more finely than bench:startup's 5 loads can.
+// it compares builds with each other, more finely than bench:startup's 6 loads can. Scripts are
+// served gzipped, as bench:startup serves them.
 //
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/waymark.iife.js ...
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/dist/script ...   (a split tag's folder)
@@ -10,15 +11,28 @@
 //     also traces each returning visit: the main-thread time of the task that runs the SDK's
 //     script and of the tasks that call into it (IndexedDB answers, timers), steadier than the
 //     page's whole main-thread time
+//   GROWTHBOOK=1 node test/bench/startup-ab.mjs ...
+//     also loads bench:startup's blank page and GrowthBook's in every round (the order of all
+//     pages turning), and prints issue 17's ratios for each build: its figure minus the blank
+//     page's over GrowthBook's minus the blank page's, with a 90 % interval over 1,000
+//     resamplings of the rounds. These are bench:startup's ratios at one CPU rate, from as many
+//     rounds as asked (the README's "paired rounds"); with two builds, also their per-round
+//     difference, which is what can tell two builds apart.
 import { createServer } from 'node:http'
 import { existsSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
-import { PLAYBOOK, load, longTasks, mainThread, page as around, value, waitReady, waymarkTag } from './startup-lib.mjs'
+import { PLAYBOOK, load, longTasks, mainThread, page as around, startupPages, value, waitReady, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
+// With GROWTHBOOK=1, bench:startup's blank page and GrowthBook's page join every round.
+const OTHERS = process.env.GROWTHBOOK ? { '/blank': startupPages()['/blank'], '/growthbook': startupPages()['/growthbook'] } : {}
+const GROWTHBOOK_JS = fileURLToPath(new URL('../../node_modules/@growthbook/growthbook/dist/bundles/auto.min.js', import.meta.url))
+if (BUILDS.some(([n]) => `/${n}` in OTHERS)) throw new Error('a build may not be named blank or growthbook')
 // A path to a .js file is a one-file script tag; any other, the folder of a split tag.
 const file = (path) => (path.endsWith('.js') ? 'waymark.iife.js' : 'waymark.js')
 const page = (name, path) => around(longTasks() + waymarkTag(`/${name}/${file(path)}`))
@@ -27,11 +41,13 @@ const server = createServer((req, res) => {
   const path = (req.url || '/').split('?')[0]
   const build = BUILDS.find(([n]) => path == `/${n}` || path.startsWith(`/${n}/`))
   if (path == '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
+  if (OTHERS[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(OTHERS[path])
+  if (path == '/auto.min.js') return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(GROWTHBOOK_JS), { level: 9 }))
   if (!build) return res.writeHead(404).end()
   if (path.endsWith('.js')) {
     const js = build[1].endsWith('.js') ? build[1] : `${build[1]}/${path.slice(build[0].length + 2)}`
     if (!/^[\w.-]+$/.test(basename(js)) || !existsSync(js)) return res.writeHead(404).end()
-    return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(js))
+    return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(js), { level: 9 }))
   }
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(build[0], build[1]))
 })
@@ -61,12 +77,14 @@ async function traced(context, url) {
 
 const samples = {}
 const add = (k, v) => (samples[k] ||= []).push(v)
+// Every page of a round, in an order that turns with each round (two builds alone: alternating).
+const PAGES = [...Object.keys(OTHERS).map((p) => p.slice(1)), ...BUILDS.map(([n]) => n)]
 for (let run = 0; run < Number(runs); run++) {
-  for (const [name] of run % 2 ? [...BUILDS].reverse() : BUILDS) {
+  for (const name of [...PAGES.slice(run % PAGES.length), ...PAGES.slice(0, run % PAGES.length)]) {
     const context = await browser.newContext()
     add(`${name} first`, await load(context, `${base}/${name}`, rate))
     add(`${name} returning`, await load(context, `${base}/${name}`, rate))
-    if (process.env.TRACE) add(`${name} traced`, await traced(context, `${base}/${name}`))
+    if (process.env.TRACE && !OTHERS[`/${name}`]) add(`${name} traced`, await traced(context, `${base}/${name}`))
     await context.close()
   }
 }
@@ -86,5 +104,33 @@ if (process.env.TRACE) {
   for (const [name] of BUILDS) {
     const s = samples[`${name} traced`]
     console.log(`| ${name} | ${fmt(s.map((x) => x.ready))} | ${fmt(s.map((x) => x.script))} | ${fmt(s.map((x) => x.calls))} |`)
+  }
+}
+
+// Issue 17's ratios for each build: its figure minus the blank page's over GrowthBook's minus
+// the blank page's (bench:startup's, at this rate), and how far they move when the rounds are
+// resampled with replacement (5th to 95th percentile of 1,000 resamplings).
+if (OTHERS['/growthbook']) {
+  const n = Number(runs)
+  // A figure of all the rounds, then its interval: `fmt` writes each number.
+  const spread = (fn, fmt) => {
+    const xs = Array.from({ length: 1000 }, () => fn(Array.from({ length: n }, () => Math.floor(Math.random() * n)))).sort((a, b) => a - b)
+    return `${fmt(fn([...Array(n).keys()]))} (${fmt(xs[50])} to ${fmt(xs[949])})`
+  }
+  const FIGURES = [['returning', 'task'], ['returning', 'ready'], ['first', 'ready']]
+  const ratio = (name, [visit, f]) => (rounds) => {
+    const m = (page) => median(rounds.map((i) => samples[`${page} ${visit}`][i][f]))
+    return (m(name) - m('blank')) / (m('growthbook') - m('blank'))
+  }
+  console.log(`\nEach build ÷ GrowthBook, both minus the blank page, ${runs} rounds at ${rate}× CPU; in brackets, the 90 % interval`)
+  console.log('| build | main thread added, returning | ready, returning | ready, first visit |\n|---|---:|---:|---:|')
+  for (const [name] of BUILDS) console.log(`| ${name} | ${FIGURES.map((f) => spread(ratio(name, f), (x) => `${x.toFixed(2)}×`)).join(' | ')} |`)
+  // Two builds: their difference round by round, which drift between rounds does not blur.
+  if (BUILDS.length == 2) {
+    const [[a], [b]] = BUILDS
+    const diff = ([visit, f]) => (rounds) => median(rounds.map((i) => samples[`${b} ${visit}`][i][f] - samples[`${a} ${visit}`][i][f]))
+    console.log(`\n${b} minus ${a}, round by round: the median difference (90 % interval)`)
+    console.log('| main thread, returning | ready, returning | ready, first visit |\n|---:|---:|---:|')
+    console.log(`| ${FIGURES.map((f) => spread(diff(f), (x) => `${x.toFixed(1)} ms`)).join(' | ')} |`)
   }
 }
