@@ -30,7 +30,7 @@ import { PLAYBOOK, load, longTasks, mainThread, page as around, startupPages, va
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
 // With GROWTHBOOK=1, bench:startup's blank page and GrowthBook's page join every round.
-const OTHERS = process.env.GROWTHBOOK ? { '/blank': startupPages()['/blank'], '/growthbook': startupPages()['/growthbook'] } : {}
+const OTHERS = process.env.GROWTHBOOK ? (({ '/blank': blank, '/growthbook': growthbook }) => ({ '/blank': blank, '/growthbook': growthbook }))(startupPages()) : {}
 const GROWTHBOOK_JS = fileURLToPath(new URL('../../node_modules/@growthbook/growthbook/dist/bundles/auto.min.js', import.meta.url))
 if (BUILDS.some(([n]) => `/${n}` in OTHERS)) throw new Error('a build may not be named blank or growthbook')
 // A path to a .js file is a one-file script tag; any other, the folder of a split tag.
