@@ -19,19 +19,17 @@
 //     rounds as asked (the README's "paired rounds"); with two builds, also their per-round
 //     difference, which is what can tell two builds apart.
 import { createServer } from 'node:http'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
-import { PLAYBOOK, load, longTasks, mainThread, page as around, startupPages, value, waitReady, waymarkTag } from './startup-lib.mjs'
+import { GROWTHBOOK_JS, PLAYBOOK, RATIOS, interval, load, longTasks, mainThread, page as around, sendScript, startupPages, value, waitReady, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
 const BUILDS = builds.map((b) => b.split('='))
 // With GROWTHBOOK=1, bench:startup's blank page and GrowthBook's page join every round.
-const OTHERS = process.env.GROWTHBOOK ? (({ '/blank': blank, '/growthbook': growthbook }) => ({ '/blank': blank, '/growthbook': growthbook }))(startupPages()) : {}
-const GROWTHBOOK_JS = fileURLToPath(new URL('../../node_modules/@growthbook/growthbook/dist/bundles/auto.min.js', import.meta.url))
+const { '/blank': blank, '/growthbook': growthbook } = startupPages()
+const OTHERS = process.env.GROWTHBOOK ? { '/blank': blank, '/growthbook': growthbook } : {}
 if (BUILDS.some(([n]) => `/${n}` in OTHERS)) throw new Error('a build may not be named blank or growthbook')
 // A path to a .js file is a one-file script tag; any other, the folder of a split tag.
 const file = (path) => (path.endsWith('.js') ? 'waymark.iife.js' : 'waymark.js')
@@ -42,12 +40,12 @@ const server = createServer((req, res) => {
   const build = BUILDS.find(([n]) => path == `/${n}` || path.startsWith(`/${n}/`))
   if (path == '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
   if (OTHERS[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(OTHERS[path])
-  if (path == '/auto.min.js') return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(GROWTHBOOK_JS), { level: 9 }))
+  if (path == '/auto.min.js') return sendScript(res, GROWTHBOOK_JS)
   if (!build) return res.writeHead(404).end()
   if (path.endsWith('.js')) {
     const js = build[1].endsWith('.js') ? build[1] : `${build[1]}/${path.slice(build[0].length + 2)}`
     if (!/^[\w.-]+$/.test(basename(js)) || !existsSync(js)) return res.writeHead(404).end()
-    return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(js), { level: 9 }))
+    return sendScript(res, js)
   }
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(build[0], build[1]))
 })
@@ -113,11 +111,8 @@ if (process.env.TRACE) {
 if (OTHERS['/growthbook']) {
   const n = Number(runs)
   // A figure of all the rounds, then its interval: `fmt` writes each number.
-  const spread = (fn, fmt) => {
-    const xs = Array.from({ length: 1000 }, () => fn(Array.from({ length: n }, () => Math.floor(Math.random() * n)))).sort((a, b) => a - b)
-    return `${fmt(fn([...Array(n).keys()]))} (${fmt(xs[50])} to ${fmt(xs[949])})`
-  }
-  const FIGURES = [['returning', 'task'], ['returning', 'ready'], ['first', 'ready']]
+  const spread = (fn, fmt) => `${fmt(fn([...Array(n).keys()]))} (${interval(n, fn).map(fmt).join(' to ')})`
+  const FIGURES = Object.values(RATIOS)
   const ratio = (name, [visit, f]) => (rounds) => {
     const m = (page) => median(rounds.map((i) => samples[`${page} ${visit}`][i][f]))
     return (m(name) - m('blank')) / (m('growthbook') - m('blank'))

@@ -93,6 +93,29 @@ const FEATURES = Object.fromEntries(Array.from({ length: N }, (_, i) => [`featur
   rules: [{ condition: { country: { $in: ['US', 'RU', 'DE'] }, visits: { $gte: i % 3 }, url: { $regex: `^/p${i % 7}` } }, force: true }],
 }]))
 
+/** GrowthBook's script tag, `/auto.min.js` on the pages of {@link startupPages}. */
+export const GROWTHBOOK_JS = `${ROOT}/node_modules/@growthbook/growthbook/dist/bundles/auto.min.js`
+
+/** Answers with the script `file`, compressed as a site would serve it (gzip: Chromium asks for brotli only over https). */
+export const sendScript = (res, file) =>
+  res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(file), { level: 9 }))
+
+/**
+ * Issue 17's ratios, Waymark's split script tag against GrowthBook, each figure minus the blank
+ * page's: [visit, figure] each.
+ */
+export const RATIOS = { task: ['returning', 'task'], readyReturning: ['returning', 'ready'], readyFirst: ['first', 'ready'] }
+
+/**
+ * How far a figure of `n` runs can be trusted: `fn` (a figure of the runs whose indices it is
+ * given) over 1,000 resamplings of the runs with replacement (bootstrap); its 5th and 95th
+ * percentiles.
+ */
+export function interval(n, fn) {
+  const xs = Array.from({ length: 1000 }, () => fn(Array.from({ length: n }, () => Math.floor(Math.random() * n)))).sort((a, b) => a - b)
+  return [xs[50], xs[949]]
+}
+
 /**
  * The pages of `bench:startup`, by path: `/blank`, `/waymark` (the split script tag),
  * `/waymark1` (the one file) and `/growthbook` (its script tag with an inline payload).
@@ -113,13 +136,12 @@ export function serveStartup() {
   const files = {
     '/waymark.iife.js': `${ROOT}/dist/waymark.iife.js`,
     ...Object.fromEntries(readdirSync(`${ROOT}/dist/script`).filter((f) => f.endsWith('.js')).map((f) => [`/script/${f}`, `${ROOT}/dist/script/${f}`])),
-    '/auto.min.js': `${ROOT}/node_modules/@growthbook/growthbook/dist/bundles/auto.min.js`,
+    '/auto.min.js': GROWTHBOOK_JS,
   }
   const server = createServer((req, res) => {
     const path = (req.url || '/').split('?')[0]
     if (pages[path]) return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(pages[path])
-    // Compressed as a site would serve them (gzip: Chromium asks for brotli only over https).
-    if (files[path]) return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Content-Encoding': 'gzip' }).end(gzipSync(readFileSync(files[path]), { level: 9 }))
+    if (files[path]) return sendScript(res, files[path])
     if (path === '/playbook.json') return res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(PLAYBOOK))
     res.writeHead(404).end()
   })

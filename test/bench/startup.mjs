@@ -15,7 +15,7 @@
 //   RUNS=12 npm run bench:startup         12 loads per figure instead of 6
 import { chromium } from 'playwright-core'
 import { isMain, median } from './lib.mjs'
-import { SLOW_4G, load, serveStartup } from './startup-lib.mjs'
+import { RATIOS, SLOW_4G, interval, load, serveStartup } from './startup-lib.mjs'
 
 // Loads per figure: 6, or RUNS=12 (…) for steadier medians on a busy machine. A multiple of 3,
 // so each SDK comes first, second and third equally often.
@@ -24,8 +24,6 @@ if (!(RUNS > 0 && RUNS % 3 == 0)) throw new Error(`RUNS must be a positive multi
 // `--slow-4g`: every request over DevTools' "Slow 4G" (150 ms round trip, 1.6 Mbit/s), where a
 // script's bytes cost transfer time; by default, loopback, where they cost none.
 const NETWORK = process.argv.includes('--slow-4g') ? SLOW_4G : undefined
-// The issue 17 ratios, the split script tag's against GrowthBook: [visit, figure] each.
-const RATIOS = { task: ['returning', 'task'], readyReturning: ['returning', 'ready'], readyFirst: ['first', 'ready'] }
 /** Ratio `k` of {@link RATIOS} in one rate's figures. */
 const ratioOf = (w, k) => {
   const [visit, f] = RATIOS[k]
@@ -64,14 +62,8 @@ export async function benchStartup() {
       return Object.fromEntries(['waymark', 'waymark1', 'growthbook'].flatMap((sdk) => [`${sdk} first`, `${sdk} returning`]).map((k) => [k, row(k)]))
     }
     out[`${rate}x`] = figures()
-    // How far one run's ratios can be trusted: the runs resampled with replacement (bootstrap),
-    // the ratios computed again each time; the 5th and 95th percentiles of those.
-    const boot = Object.keys(RATIOS).map(() => [])
-    for (let b = 0; b < 1000; b++) {
-      const f = figures(Array.from({ length: RUNS }, () => Math.floor(Math.random() * RUNS)))
-      Object.keys(RATIOS).forEach((k, i) => boot[i].push(ratioOf(f, k)))
-    }
-    out[`${rate}x interval`] = Object.fromEntries(Object.keys(RATIOS).map((k, i) => (boot[i].sort((a, b) => a - b), [k, [boot[i][50], boot[i][949]]])))
+    // How far one run's ratios can be trusted: each ratio over the runs resampled (bootstrap).
+    out[`${rate}x interval`] = Object.fromEntries(Object.keys(RATIOS).map((k) => [k, interval(RUNS, (picked) => ratioOf(figures(picked), k))]))
   }
   out.chromium = browser.version()
   out.network = NETWORK ? 'slow-4g' : 'loopback'
