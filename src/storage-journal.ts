@@ -46,6 +46,15 @@ const write = (namespace: string, all: Record<string, unknown>): boolean => {
   }
 }
 
+/** Whether any page of the namespace left writes owed (a cheap look: nothing is parsed). */
+export function hasJournals(namespace: string): boolean {
+  try {
+    return localStorage.getItem(keyOf(namespace)) != null
+  } catch {
+    return false
+  }
+}
+
 /** Notes (or replaces) the writes `page` owes; false when localStorage refused them. */
 export function saveJournal(namespace: string, page: string, writes: Map<IDBValidKey, unknown>): boolean {
   const all = read(namespace)

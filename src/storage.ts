@@ -2,7 +2,8 @@ import { promisifyRequest } from 'idb-keyval'
 import { uuid } from './ids'
 import { isObj } from './is'
 import { onPageCache } from './page-cache'
-import { dropJournal, saveJournal, takeJournals } from './storage-journal'
+import { createStorageCopy } from './storage-copy'
+import { dropJournal, hasJournals, saveJournal, takeJournals } from './storage-journal'
 import { openStore, type MaybeStore } from './storage-open'
 import { newer, type Clock } from './visitor'
 
@@ -13,7 +14,10 @@ export const COALESCE_MS = 100
 
 /** Key-value persistence with coalesced writes that degrades to memory. */
 export interface Storage {
-  /** Reads keys in one transaction; resolves `undefined` values when storage is unavailable. */
+  /**
+   * Reads keys in one transaction, or from the localStorage copy when it holds them all;
+   * resolves `undefined` values when storage is unavailable.
+   */
   load(keys: string[]): Promise<unknown[]>
   /** Queues a write (or a delete, for `undefined`); writes are coalesced into one transaction. */
   set(key: IDBValidKey, value: unknown): void
@@ -45,8 +49,11 @@ export interface Storage {
  * finishes a readwrite transaction of a cached page, and its lock then blocks every other
  * page of the site. Writes under way as the page is cached are aborted and queued again;
  * what is queued goes to a localStorage journal that the next page writes (storage-journal.ts).
+ *
+ * The `copied` keys are also kept in localStorage (storage-copy.ts), written by the same
+ * flushes: a load of only those keys is answered from there, with no IndexedDB round trip.
  */
-export function createStorage(namespace: string, onFail: (error: Error) => void, mayCreate = (): boolean => true): Storage {
+export function createStorage(namespace: string, onFail: (error: Error) => void, mayCreate = (): boolean => true, copied: string[] = []): Storage {
   let store: MaybeStore | undefined
   let broken = typeof indexedDB == 'undefined' && typeof window != 'object' // SSR: memory, nothing to report
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -65,6 +72,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
   const me = uuid()
   const live = new Map<IDBTransaction, Array<[IDBValidKey, unknown]> | undefined>()
   const cut = new WeakSet<IDBTransaction>()
+  const copy = createStorageCopy(namespace, copied, mayCreate)
 
   // A key or value IndexedDB cannot take is the caller's mistake, not a dead database: that
   // operation fails, and storage carries on.
@@ -74,6 +82,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
     if (broken) return
     broken = true
     queued.clear()
+    copy.drop() // it may hold writes the database never took: the next page reads the database
     const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
     onFail(new Error(`storage unavailable (${why}); continuing in memory`, { cause: e }))
   }
@@ -144,6 +153,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
     if (queued.size && !frozen) {
       const entries = [...queued]
       queued.clear()
+      copy.put(entries)
       chain = chain.then(() =>
         run('readwrite', (os) => {
           for (const e of entries) put(os, e)
@@ -203,6 +213,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
     replayed = true
     const writes = takeJournals(namespace)
     if (!writes.length) return chain
+    copy.drop() // until a read of the database after these writes fills it again
     return (chain = chain.then(() =>
       run('readwrite', (os) => {
         for (const w of writes) {
@@ -229,10 +240,14 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
   target?.addEventListener('visibilitychange', onHide)
 
   return {
-    load: (keys) =>
-      replay()
+    load(keys) {
+      // Writes owed by pages in the back/forward cache go to the database first; the copy lacks them.
+      const answer = hasJournals(namespace) ? undefined : copy.read(keys)
+      if (answer) return Promise.resolve(answer)
+      return replay()
         .then(() => run('readonly', (os) => Promise.all(keys.map((k) => promisifyRequest(os.get(k))))))
-        .then((values) => values || keys.map(() => undefined)),
+        .then((values) => (values ? (copy.fill(keys, values), values) : keys.map(() => undefined)))
+    },
     set(key, value) {
       if (broken) return
       queued.set(key, value)
@@ -250,6 +265,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
       queued.clear()
       journal()
       takeJournals(namespace) // other pages' too: consent denied, or the store wiped
+      copy.drop()
       return (chain = chain.then(() => run('readwrite', (os) => promisifyRequest(os.clear())).then(() => undefined)))
     },
     flush,

@@ -65,7 +65,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const guard = createGuard(fail)
   const api = guard.api
-  const storage = createStorage(namespace, (e) => fail(e.message, e.cause), granted) // no database made without consent
+  const storage = createStorage(namespace, (e) => fail(e.message, e.cause), granted, [STATE_KEY, PLAYBOOK_KEY]) // no database without consent; the start's keys copied
   const channel = createChannel(namespace, (message) => {
     const m = message as { consent?: ConsentState; state?: unknown; playbook?: unknown; gone?: string[]; sending?: string[] } | null
     if (guard.destroyed || !m) return
@@ -228,9 +228,9 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     guard.replay()
   }
 
-  // The stored playbook is applied before the visit starts, so the first page view already
-  // meets its stages and rules; fetching a newer one happens afterwards, in the background.
-  // Delivery's code (a part) loads meanwhile, so every event of the visit is queued with it in place.
+  // The stored state and playbook (on a returning visit, from storage's localStorage copy: no IndexedDB
+  // round trip) are applied before the visit starts, so the first page view already meets its stages
+  // and rules; a newer playbook is fetched afterwards. Delivery's code (a part) loads meanwhile.
   const ready = Promise.all([consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY]), delivery.loaded])
     .then(([[raw, playbook]]) => (guard.destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
     .catch((e) => {

@@ -1,14 +1,18 @@
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
-import { createStore, entries } from 'idb-keyval'
+import { createStore, entries, set } from 'idb-keyval'
 import { afterEach, beforeEach, vi } from 'vitest'
 import { createWaymark } from '../src/waymark'
 import type { Waymark, WaymarkOptions } from '../src/types'
 
-/** Every test starts with an empty IndexedDB and ends with its instances destroyed. */
+/**
+ * Every test starts on an empty device (IndexedDB, and localStorage, which holds the start's
+ * copy of the state) and ends with its instances destroyed.
+ */
 const live: Waymark[] = []
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory()
+  globalThis.localStorage?.clear()
 })
 afterEach(() => {
   live.splice(0).forEach((wm) => wm.destroy())
@@ -29,6 +33,15 @@ export function make(options: WaymarkOptions = {}): Waymark & { errors: string[]
 /** What the namespace's IndexedDB store holds right now. */
 export async function stored(namespace = 'waymark'): Promise<Record<string, unknown>> {
   return Object.fromEntries(await entries(createStore(namespace, 'state'))) as Record<string, unknown>
+}
+
+/**
+ * Puts `value` under `key` where the namespace keeps it, behind the SDK's back (a value it never
+ * wrote): in IndexedDB, and in the start's localStorage copy when the copy holds that key.
+ */
+export async function storeRaw(key: string, value: unknown, namespace = 'waymark'): Promise<void> {
+  await set(key, value, createStore(namespace, 'state'))
+  if (localStorage.getItem(`${namespace}:copy:${key}`) != null) localStorage.setItem(`${namespace}:copy:${key}`, JSON.stringify(value))
 }
 
 /** Lets pending IndexedDB work and coalesced writes finish. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_BYTES } from '../src/playbook/fetch'
 import { older, validMark } from '../src/playbook/sync'
 import type { Offer, Playbook, Rule, WaymarkOptions } from '../src/types'
-import { advance, flush, make, stored, until } from './helpers'
+import { advance, flush, make, stored, storeRaw, until } from './helpers'
 
 const rule = (id: string): Rule => ({ id, on: ['cart_viewed'], offer: { kind: 'headless', title: id } })
 const v1: Playbook = { version: '2026-11-24.1', rules: [rule('nudge-1')] }
@@ -324,9 +324,8 @@ describe('playbook sync failures', () => {
     const server = fakeServer()
     await started()
     await advance(0)
-    const { createStore, set } = await import('idb-keyval')
     const record = (await stored()).playbook as Record<string, unknown>
-    await set('playbook', { ...record, text: '{"rules": 5}' }, createStore('waymark', 'state'))
+    await storeRaw('playbook', { ...record, text: '{"rules": 5}' })
     const { wm, applied } = await started({ refreshSeconds: 300 })
     await advance(0)
     expect(wm.errors).toEqual(['waymark: stored playbook rejected: rules: must be an array'])
@@ -340,9 +339,8 @@ describe('a stored copy this build validated already (issue 17)', () => {
   // when validation is skipped, so the test sees whether it was.
   const lax = JSON.stringify({ ...v1, extra: 1 })
   const store = async (text: string, mark?: string) => {
-    const { createStore, set } = await import('idb-keyval')
     const record = (await stored()).playbook as Record<string, unknown>
-    await set('playbook', { ...record, text, mark }, createStore('waymark', 'state'))
+    await storeRaw('playbook', { ...record, text, mark })
   }
 
   it('stores the mark of the text it validated, and applies a copy with a matching mark without validating it again', async () => {

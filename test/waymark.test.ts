@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { WaymarkOptionError } from '../src/errors'
 import type { StageChange, WaymarkEvent } from '../src/types'
 import { createWaymark } from '../src/waymark'
-import { advanceClock, countTransactions, make, settle, stored } from './helpers'
+import { advanceClock, countTransactions, make, settle, stored, storeRaw } from './helpers'
 
 const HOUR = 3600_000
 
@@ -178,8 +178,7 @@ describe('visits and persistence', () => {
     await seed.ready
     seed.destroy()
     await settle()
-    const { createStore, set } = await import('idb-keyval')
-    await set('visitor', { hello: 'world' }, createStore('waymark', 'state'))
+    await storeRaw('visitor', { hello: 'world' })
     const wm = make()
     await wm.ready
     expect(wm.errors).toEqual(['waymark: stored state was unreadable; starting as a new visitor'])
