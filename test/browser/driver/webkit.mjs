@@ -10,6 +10,7 @@ import { createServer } from 'node:net'
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver'
 export const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
 const XVFB = '/usr/bin/Xvfb'
+const SESSION_MS = 12_000
 
 /** Why WebKit cannot run here, or '' when it can. */
 export function missing () {
@@ -46,7 +47,12 @@ export async function launch () {
   return {
     version: 'WebKitGTK',
     async newContext () {
-      const context = await openSession(display)
+      // A MiniBrowser that does not come up (seen once in a CI run, a session never answered)
+      // is given up after SESSION_MS and started again, once: a session normally takes ~1 s.
+      const context = await openSession(display).catch((e) => {
+        console.warn(`[webkit] ${e.message}; starting another`)
+        return openSession(display)
+      })
       contexts.add(context)
       return { ...context, close: () => (contexts.delete(context), context.close()) }
     },
@@ -70,11 +76,12 @@ async function openSession (display) {
       await new Promise((r) => setTimeout(r, 50))
     }
   }
-  const call = async (method, path, body) => {
+  const call = async (method, path, body, signal) => {
     const res = await fetch(base + path, {
       method,
       headers: { 'content-type': 'application/json' },
       body: method === 'POST' ? JSON.stringify(body || {}) : undefined,
+      signal,
     })
     const { value } = await res.json()
     if (value && value.error) throw Object.assign(new Error(`WebDriver ${value.error}: ${value.message}`), { code: value.error })
@@ -87,6 +94,9 @@ async function openSession (display) {
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
       },
     },
+  }, AbortSignal.timeout(SESSION_MS)).catch((e) => {
+    driver.kill()
+    throw new Error(`no WebKit session within ${SESSION_MS} ms (${e.name}: ${e.message})`)
   })
   const s = (method, path, body) => call(method, `/session/${sessionId}${path}`, body)
   await s('POST', '/timeouts', { script: 120_000, pageLoad: 60_000 })
