@@ -44,7 +44,7 @@ async function traced(browser, url) {
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents
   await context.close()
   const on = mainThread(events).filter((e) => e.dur)
-  const out = { total: 0, longest: 0, 'longest: JavaScript': 0 }
+  const out = { total: 0, longest: 0, 'longest: JavaScript': 0, 'longest running JavaScript': 0 }
   const add = (k, us) => (out[k] = (out[k] || 0) + us / 1000)
   for (const task of on.filter((e) => e.name == 'RunTask')) {
     const end = task.ts + task.dur
@@ -56,11 +56,11 @@ async function traced(browser, url) {
     add('the tasks\' own time', task.dur - covered)
     add('total', task.dur)
     // The longest task, and the JavaScript at its top level (issue 17's long-task target: is
-    // the longest task the page's or the browser's own?).
-    if (task.dur / 1000 > out.longest) {
-      out.longest = task.dur / 1000
-      out['longest: JavaScript'] = top.filter((e) => JS(kind(e))).reduce((a, e) => a + e.dur, 0) / 1000
-    }
+    // the longest task the page's or the browser's own?); and the longest task that runs
+    // JavaScript (the HTML parser counting, as it runs the synchronous scripts), 1 ms or more.
+    const js = top.filter((e) => JS(kind(e))).reduce((a, e) => a + e.dur, 0) / 1000
+    if (task.dur / 1000 > out.longest) (out.longest = task.dur / 1000), (out['longest: JavaScript'] = js)
+    if (js >= 1) out['longest running JavaScript'] = Math.max(out['longest running JavaScript'], task.dur / 1000)
   }
   return out
 }
@@ -86,6 +86,8 @@ rows.push(['total', ...total])
 console.log(`Main-thread time of a returning visit at ${RATE}× CPU, from navigation to 1 s after ready; median of ${RUNS} loads, ms (Chromium ${version})`)
 console.log('| | blank page | Waymark, split script tag | GrowthBook | Waymark added | GrowthBook added |\n|---|---:|---:|---:|---:|---:|')
 for (const [k, b, w, g] of rows) console.log(`| ${k} | ${b.toFixed(1)} | ${w.toFixed(1)} | ${g.toFixed(1)} | ${(w - b).toFixed(1)} | ${(g - b).toFixed(1)} |`)
-console.log(`\nThe longest task of each load (median of ${RUNS}), and the JavaScript at its top level (the HTML parser with the scripts it runs, callbacks, timers), ms`)
+console.log(`\nThe longest task of each load (median of ${RUNS}, in brackets the most of any load), and the JavaScript at its top level (the HTML parser with the scripts it runs, callbacks, timers), ms`)
 console.log('| | blank page | Waymark, split script tag | GrowthBook |\n|---|---:|---:|---:|')
-for (const k of ['longest', 'longest: JavaScript']) console.log(`| ${k == 'longest' ? 'longest task' : 'of which JavaScript'} | ${SDKS.map((s) => med(s, k).toFixed(1)).join(' | ')} |`)
+const LONG = { longest: 'longest task', 'longest: JavaScript': 'of which JavaScript', 'longest running JavaScript': 'longest task that runs 1 ms of JavaScript or more' }
+const most = (sdk, k) => Math.max(...runs[sdk].map((r) => r[k] || 0))
+for (const [k, label] of Object.entries(LONG)) console.log(`| ${label} | ${SDKS.map((s) => `${med(s, k).toFixed(1)} (${most(s, k).toFixed(1)})`).join(' | ')} |`)
