@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LEASE_MS } from '../src/delivery/lease'
 import { MAX_EVENTS, MAX_PROPS_BYTES, utf8Bytes } from '../src/delivery/queue'
-import { KEEPALIVE_BYTES, retryAfter } from '../src/delivery/send'
+import { KEEPALIVE_BYTES, retryAfter, SEND_TIMEOUT_MS } from '../src/delivery/send'
 import type { WaymarkEvent, WaymarkOptions } from '../src/types'
 import { advance, countTransactions, fakeWebLocks, flush, make, stored, until } from './helpers'
 
@@ -521,6 +521,27 @@ describe('delivery when the page hides', () => {
     await other.flush()
     expect(c.names()).not.toContain('handed')
     expect(await queued()).toEqual([]) // and they leave the queue
+  })
+
+  it('events another tab said it is sending are left to it until its request would time out, then sent (its news lost as it closed)', async () => {
+    fakeWebLocks() // as in Firefox, where this was seen: the closed tab's lock goes with it
+    const c = fakeCollector()
+    const closing = await started()
+    const other = await started()
+    for (let i = 0; i < 3; i++) closing.track('in_flight', { i })
+    await advance(200)
+    const ids = (await queued()).map((k) => k.split(',').pop())
+    closing.destroy() // closed mid-send: no word that its events are gone arrives, and no note
+    const channel = new BroadcastChannel('waymark')
+    channel.postMessage({ sending: ids }) // what it said as its request left
+    channel.close()
+    await flush()
+    await other.flush()
+    expect(c.names()).not.toContain('in_flight') // the browser may still be carrying them
+    // Looked at again 11 s after each look that left them: by 22 s, past the request's time-out.
+    await advance(2 * (SEND_TIMEOUT_MS + 1000))
+    expect(c.names().filter((n) => n === 'in_flight')).toHaveLength(3) // none lost
+    expect(await queued()).toEqual([])
   })
 
   it('where fetch has no keepalive (Firefox before 133), a beacon carries what waits as the page goes', async () => {

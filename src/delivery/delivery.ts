@@ -11,7 +11,7 @@ import { createLease } from './lease'
 import { batchOf, type Entry, type QueueKey, readQueue, takeQueue, toEntry, trimmed, without } from './queue'
 import { createNews } from './news'
 import { createPace, mono } from './pace'
-import { chunks, KEEPALIVE_BYTES, type Outcome, send } from './send'
+import { chunks, KEEPALIVE_BYTES, type Outcome, send, SEND_TIMEOUT_MS } from './send'
 import type { Delivery, DeliveryDeps } from './types'
 
 export type { Delivery, DeliveryDeps }
@@ -143,8 +143,13 @@ export function createDelivery(d: DeliveryDeps): Delivery {
       if (stale.length) await removeAll(stale)
       batch = without(q.batch, news.gone)
     } else batch = batchOf(mine)
-    batch = without(batch, sending).slice(0, pace.maxBatch())
+    // What another tab said it is sending is left to it, until its request would time out: a tab
+    // closed mid-send leaves its keepalive request to the browser, and the news that those events
+    // are gone can reach this tab after the lock does (Firefox). Looked at again 11 s later.
+    const ours = without(batch, sending)
+    batch = ours.filter((e) => !news.sendingElsewhere(e.id)).slice(0, pace.maxBatch())
     const n = batch.length
+    if (!n && ours.length) schedule(SEND_TIMEOUT_MS + 1000)
     if (!n || stopped) return 'empty'
     // A batch that fits goes with keepalive: if this tab closes mid-send, the browser still
     // carries it, and pagehide counts it as delivered instead of leaving it for another tab to
