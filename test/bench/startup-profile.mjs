@@ -18,7 +18,7 @@ const RATE = Number(process.argv[2] || 4)
 const FIRST = process.argv[3] == 'first'
 const IIFE = process.env.IIFE || `${ROOT}/dist/waymark.iife.js`
 const RUNS = Number(process.env.RUNS || 0)
-const PAGE = page(longTasks(true) + waymarkTag('/waymark.iife.js'))
+const PAGE = page(longTasks() + waymarkTag('/waymark.iife.js'))
 
 const server = createServer((req, res) => {
   const path = (req.url || '/').split('?')[0]

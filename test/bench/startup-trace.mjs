@@ -7,12 +7,15 @@
 // Median of RUNS loads per figure (default 5).
 //
 //   node test/bench/startup-trace.mjs [rate]   (needs a built dist/: npm run build)
+//   ALL=1 node test/bench/startup-trace.mjs 4   every kind of top-level event in its own row
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
 import { mainThread, serveStartup, waitReady } from './startup-lib.mjs'
 
 const RATE = Number(process.argv[2] || 4)
 const RUNS = Number(process.env.RUNS || 5)
+// ALL=1: a row for every kind of top-level event, the browser's own included, not only JavaScript's.
+const ALL = !!process.env.ALL
 const SDKS = ['blank', 'waymark', 'growthbook']
 const RENDER = new Set(['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'Commit'])
 
@@ -76,7 +79,7 @@ server.close()
 
 // The kinds JavaScript runs in, one row each; the browser's own work (preloads, context set-up,
 // rendering, the tasks' own time) in one row: the total minus those.
-const kinds = [...new Set(SDKS.flatMap((s) => runs[s].flatMap((r) => Object.keys(r))))].filter(JS)
+const kinds = [...new Set(SDKS.flatMap((s) => runs[s].flatMap((r) => Object.keys(r))))].filter((k) => (ALL ? !/^(total|longest)/.test(k) : JS(k)))
 const med = (sdk, k) => median(runs[sdk].map((r) => r[k] || 0))
 const rows = kinds.map((k) => [k, ...SDKS.map((s) => med(s, k))]).filter(([, ...v]) => v.some((x) => x >= 0.5))
 const total = SDKS.map((s) => med(s, 'total'))
