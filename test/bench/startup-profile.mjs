@@ -7,6 +7,8 @@
 //   IIFE=path/to/waymark.iife.js RUNS=9 node test/bench/startup-profile.mjs 4
 //     another build; with RUNS, only the median over that many loads of the SDK's own
 //     JavaScript time (self time in the script, with its source map) and of ready
+//   AFTER=1000 node test/bench/startup-profile.mjs 4 first
+//     the single load profiled and traced until 1 s after ready, not only until ready
 import { createServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { chromium } from 'playwright-core'
@@ -18,6 +20,9 @@ const RATE = Number(process.argv[2] || 4)
 const FIRST = process.argv[3] == 'first'
 const IIFE = process.env.IIFE || `${ROOT}/dist/waymark.iife.js`
 const RUNS = Number(process.env.RUNS || 0)
+// AFTER=ms: the single load's profile and trace go on that long after ready (a first visit's
+// fetched playbook is stored, and the parts load, after it).
+const AFTER = Number(process.env.AFTER || 0)
 const PAGE = page(longTasks() + waymarkTag('/waymark.iife.js'))
 
 const server = createServer((req, res) => {
@@ -86,6 +91,7 @@ await cdp.send('Profiler.start')
 await browser.startTracing(p, { categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline'] })
 await p.goto(url)
 await waitReady(cdp)
+if (AFTER) await p.waitForTimeout(AFTER)
 const { profile } = await cdp.send('Profiler.stop')
 const trace = JSON.parse((await browser.stopTracing()).toString())
 const [ready, long, origin] = await value(cdp, '[window.__ready, window.__long, performance.timeOrigin]')
@@ -129,6 +135,32 @@ console.log('\ntotals (ms): ' + ['ParseHTML', 'EvaluateScript', 'v8.compile', 'v
 void t0
 console.log('\nself time by file:\n' + top(byFile, 25))
 console.log('\nself time by function:\n' + top(byFn, 40))
+
+// The tasks that validate a playbook or put one in force (src/playbook/validate.ts,
+// src/offers.ts on the stack): on a first visit, the fetched playbook's, after ready.
+{
+  const files = (id) => {
+    const out = new Set()
+    for (let n = id; n !== undefined; n = parentOf.get(n)) {
+      const f = byNode.get(n).callFrame
+      if (f.url.endsWith('waymark.iife.js')) out.add((originalPositionFor(map, { line: f.lineNumber + 1, column: f.columnNumber }).source || '').replace(/^.*src\//, ''))
+    }
+    return out
+  }
+  const parentOf = new Map()
+  for (const n of profile.nodes) for (const c of n.children || []) parentOf.set(c, n.id)
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]))
+  const found = new Map()
+  let ts = profile.startTime
+  for (let i = 0; i < profile.samples.length; i++) {
+    ts += profile.timeDeltas[i]
+    const f = files(profile.samples[i])
+    const what = f.has('playbook/validate.ts') ? 'validates' : f.has('offers.ts') ? 'applies' : undefined
+    const task = what && on.find((t) => t.name == 'RunTask' && t.ts <= ts && ts <= t.ts + t.dur)
+    if (task) found.set(task, new Set([...(found.get(task) || []), what]))
+  }
+  console.log('\ntasks that validate or apply a playbook: ' + [...found].map(([t, w]) => `${(t.dur / 1000).toFixed(1)} ms (${[...w].join(', ')})`).join('; '))
+}
 
 // Inclusive time per function in the two longest tasks, mapped to src/: what they are made of.
 const parent = new Map()

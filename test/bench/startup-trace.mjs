@@ -8,6 +8,8 @@
 //
 //   node test/bench/startup-trace.mjs [rate]   (needs a built dist/: npm run build)
 //   ALL=1 node test/bench/startup-trace.mjs 4   every kind of top-level event in its own row
+//   FIRST=1 node test/bench/startup-trace.mjs 4   a first visit instead (the playbook fetched,
+//                                                 validated and stored after ready)
 import { chromium } from 'playwright-core'
 import { median } from './lib.mjs'
 import { mainThread, serveStartup, waitReady } from './startup-lib.mjs'
@@ -16,6 +18,8 @@ const RATE = Number(process.argv[2] || 4)
 const RUNS = Number(process.env.RUNS || 5)
 // ALL=1: a row for every kind of top-level event, the browser's own included, not only JavaScript's.
 const ALL = !!process.env.ALL
+const FIRST = !!process.env.FIRST
+const VISIT = FIRST ? 'first visit' : 'returning visit'
 const SDKS = ['blank', 'waymark', 'growthbook']
 const RENDER = new Set(['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'Commit'])
 
@@ -29,14 +33,16 @@ const kind = (e) => {
 /** Whether a kind is JavaScript's (the HTML parser's row counts the scripts it runs). */
 const JS = (k) => /^(callbacks|HTML parser|script |timers|events)/.test(k)
 
-/** One traced returning visit: ms per kind, the total, and the longest task with its JavaScript. */
+/** One traced visit: ms per kind, the total, and the longest task with its JavaScript. */
 async function traced(browser, url) {
   const context = await browser.newContext()
-  const warm = await context.newPage()
-  await warm.goto(url)
-  await waitReady(await context.newCDPSession(warm))
-  await warm.waitForTimeout(1000) // the fetched playbook stored
-  await warm.close()
+  if (!FIRST) {
+    const warm = await context.newPage()
+    await warm.goto(url)
+    await waitReady(await context.newCDPSession(warm))
+    await warm.waitForTimeout(1000) // the fetched playbook stored
+    await warm.close()
+  }
   const p = await context.newPage()
   const cdp = await context.newCDPSession(p)
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: RATE })
@@ -64,6 +70,8 @@ async function traced(browser, url) {
     const js = top.filter((e) => JS(kind(e))).reduce((a, e) => a + e.dur, 0) / 1000
     if (task.dur / 1000 > out.longest) (out.longest = task.dur / 1000), (out['longest: JavaScript'] = js)
     if (js >= 1) out['longest running JavaScript'] = Math.max(out['longest running JavaScript'], task.dur / 1000)
+    // The split tag's sync part: on a first visit, the fetched playbook checked, applied, stored.
+    if (inside.some((e) => /\/waymark-sync\.js/.test(e.args?.data?.url || ''))) out['longest running the sync part'] = Math.max(out['longest running the sync part'] || 0, task.dur / 1000)
   }
   return out
 }
@@ -86,11 +94,12 @@ const total = SDKS.map((s) => med(s, 'total'))
 rows.sort((x, y) => y[2] - y[1] - (x[2] - x[1]))
 rows.push(['the browser\'s own work (preloads, context set-up, rendering, the tasks\' own time)', ...SDKS.map((s, i) => total[i] - rows.reduce((a, r) => a + r[1 + i], 0))])
 rows.push(['total', ...total])
-console.log(`Main-thread time of a returning visit at ${RATE}× CPU, from navigation to 1 s after ready; median of ${RUNS} loads, ms (Chromium ${version})`)
+console.log(`Main-thread time of a ${VISIT} at ${RATE}× CPU, from navigation to 1 s after ready; median of ${RUNS} loads, ms (Chromium ${version})`)
 console.log('| | blank page | Waymark, split script tag | GrowthBook | Waymark added | GrowthBook added |\n|---|---:|---:|---:|---:|---:|')
 for (const [k, b, w, g] of rows) console.log(`| ${k} | ${b.toFixed(1)} | ${w.toFixed(1)} | ${g.toFixed(1)} | ${(w - b).toFixed(1)} | ${(g - b).toFixed(1)} |`)
 console.log(`\nThe longest task of each load (median of ${RUNS}, in brackets the most of any load), and the JavaScript at its top level (the HTML parser with the scripts it runs, callbacks, timers), ms`)
 console.log('| | blank page | Waymark, split script tag | GrowthBook |\n|---|---:|---:|---:|')
 const LONG = { longest: 'longest task', 'longest: JavaScript': 'of which JavaScript', 'longest running JavaScript': 'longest task that runs 1 ms of JavaScript or more' }
+if (FIRST) LONG['longest running the sync part'] = "longest task that runs the sync part's code (the fetched playbook checked, applied and stored)"
 const most = (sdk, k) => Math.max(...runs[sdk].map((r) => r[k] || 0))
 for (const [k, label] of Object.entries(LONG)) console.log(`| ${label} | ${SDKS.map((s) => `${med(s, k).toFixed(1)} (${most(s, k).toFixed(1)})`).join(' | ')} |`)
