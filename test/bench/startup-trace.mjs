@@ -70,8 +70,6 @@ async function traced(browser, url) {
     const js = top.filter((e) => JS(kind(e))).reduce((a, e) => a + e.dur, 0) / 1000
     if (task.dur / 1000 > out.longest) (out.longest = task.dur / 1000), (out['longest: JavaScript'] = js)
     if (js >= 1) out['longest running JavaScript'] = Math.max(out['longest running JavaScript'], task.dur / 1000)
-    // The split tag's sync part: on a first visit, the fetched playbook checked, applied, stored.
-    if (inside.some((e) => /\/waymark-sync\.js/.test(e.args?.data?.url || ''))) out['longest running the sync part'] = Math.max(out['longest running the sync part'] || 0, task.dur / 1000)
   }
   return out
 }
@@ -100,6 +98,5 @@ for (const [k, b, w, g] of rows) console.log(`| ${k} | ${b.toFixed(1)} | ${w.toF
 console.log(`\nThe longest task of each load (median of ${RUNS}, in brackets the most of any load), and the JavaScript at its top level (the HTML parser with the scripts it runs, callbacks, timers), ms`)
 console.log('| | blank page | Waymark, split script tag | GrowthBook |\n|---|---:|---:|---:|')
 const LONG = { longest: 'longest task', 'longest: JavaScript': 'of which JavaScript', 'longest running JavaScript': 'longest task that runs 1 ms of JavaScript or more' }
-if (FIRST) LONG['longest running the sync part'] = "longest task that runs the sync part's code (the fetched playbook checked, applied and stored)"
 const most = (sdk, k) => Math.max(...runs[sdk].map((r) => r[k] || 0))
 for (const [k, label] of Object.entries(LONG)) console.log(`| ${label} | ${SDKS.map((s) => `${med(s, k).toFixed(1)} (${most(s, k).toFixed(1)})`).join(' | ')} |`)
