@@ -165,7 +165,7 @@ const SYNC_COPY = '.sync-copy.ts'
 const PART_MODULES = {
   // next-task.ts: only the sync yields between tasks today; a core module that imports it
   // would load this part with the core, so it moves out of here then.
-  sync: /[\\/]src[\\/](playbook[\\/](sync|verify|fetch)|next-task|.*\.sync-copy)\.ts$/,
+  sync: /[\\/]src[\\/](playbook[\\/](sync|verify|fetch|validate-sliced)|next-task|.*\.sync-copy)\.ts$/,
   validate: /[\\/]src[\\/](playbook[\\/]validate|rules[\\/](condition-check|compile-condition))\.ts$/,
   regex: /[\\/]src[\\/]rules[\\/]regex(-parse)?\.ts$/,
   delivery: /[\\/]src[\\/]delivery[\\/](delivery|handover|lease|news|pace|send|queue)\.ts$/,

@@ -15,7 +15,7 @@ const { nextTask } = await import('../src/next-task')
 
 const PLAYBOOK: Playbook = { version: '2026-12-02.1', rules: [{ id: 'hello', on: ['page'], offer: { kind: 'headless' } }] }
 
-const started = (source: () => Promise<Playbook>) => {
+const started = (source: (() => Promise<Playbook>) | Playbook) => {
   const sync = createSync({
     source, refreshSeconds: 300, lock: 'sync-tasks', read: async () => undefined,
     write: async () => void steps.push('store'), post: () => void steps.push('post'),
@@ -25,7 +25,10 @@ const started = (source: () => Promise<Playbook>) => {
   return sync
 }
 
-afterEach(() => void (steps.length = 0))
+afterEach(() => {
+  steps.length = 0
+  vi.restoreAllMocks()
+})
 
 describe('a fetched playbook is validated and applied in separate tasks (issue 17: no long task)', () => {
   it('lets the page run a task between validating and applying, and stores it in the task that applied it', async () => {
@@ -45,11 +48,29 @@ describe('a fetched playbook is validated and applied in separate tasks (issue 1
     expect(steps).toEqual(['validate', 'task'])
   })
 
+  it('validates a large playbook in slices, taking a turn whenever one has run past 10 ms', async () => {
+    let now = 0
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 6)) // each look at the clock: 6 ms on
+    const rules = Array.from({ length: 40 }, (_, i) => ({ ...PLAYBOOK.rules[0], id: `r${i}` }))
+    const sync = started(async () => ({ ...PLAYBOOK, rules }))
+    await vi.waitFor(() => expect(steps).toContain('store'))
+    // The document without its rules, then four slices of ten, a turn after each 12 ms.
+    expect(steps).toEqual(['validate', 'validate', 'task', 'validate', 'validate', 'task', 'validate', 'task', 'apply 2026-12-02.1 network', 'post', 'store'])
+    sync.stop()
+  })
+
   it('refuses an invalid copy in the task that validated it', async () => {
     const sync = started(async () => ({ rules: 'none' }) as unknown as Playbook)
     await vi.waitFor(() => expect(steps.some((s) => s.startsWith('fail'))).toBe(true))
     expect(steps.slice(0, 1)).toEqual(['validate'])
     expect(steps).not.toContain('task')
+    sync.stop()
+  })
+
+  it("checks and applies an inline playbook, the page's own object, in one go: no page code runs in between", async () => {
+    const sync = started({ ...PLAYBOOK, rules: Array.from({ length: 40 }, (_, i) => ({ ...PLAYBOOK.rules[0], id: `r${i}` })) })
+    await vi.waitFor(() => expect(steps.some((s) => s.startsWith('apply'))).toBe(true))
+    expect(steps).toEqual(['validate', 'apply 2026-12-02.1 inline'])
     sync.stop()
   })
 })

@@ -6,8 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { ROOT } from './lib.mjs'
 
-/** Rules in the playbook; startup.mjs gives GrowthBook as many features. */
-export const N = 100
+/** Rules in the playbook (100, or RULES=n); startup.mjs gives GrowthBook as many features. */
+export const N = Number(process.env.RULES) || 100
 
 /**
  * 100 rules with conditions, on several triggers (page views reach a handful of them): each
