@@ -24,5 +24,4 @@ describe('validateSliced: the sync validates a fetched playbook in slices, decid
     const d = parsed(doc)
     expect(await validateSliced(d)).toEqual(validatePlaybook(d))
   })
-
 })

@@ -1,9 +1,10 @@
 // A/B of script-tag builds at start-up: the page and playbook of `bench:startup`, loaded with
 // each build in turn (interleaved, so drift hits all alike), in Chromium at one CPU rate. Prints
 // the median and spread of `ready` and of main-thread time (CDP TaskDuration until 1 s after
-// ready) and the longest tasks (of the page, and from the script's start) per build, for a first and a returning visit. Raw figures, no blank page subtracted:
-// it compares builds with each other, more finely than bench:startup's 6 loads can. Scripts are
-// served gzipped, as bench:startup serves them.
+// ready) and the longest tasks (of the page, and from the script's start) per build, for a
+// first and a returning visit. Raw figures, no blank page subtracted: it compares builds with
+// each other, more finely than bench:startup's 6 loads can. Scripts are served gzipped, as
+// bench:startup serves them.
 //
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/waymark.iife.js ...
 //   node test/bench/startup-ab.mjs RATE RUNS name=path/to/dist/script ...   (a split tag's folder)

@@ -10,7 +10,7 @@ import { ROOT } from './lib.mjs'
 export const N = Number(process.env.RULES) || 100
 
 /**
- * 100 rules with conditions, on several triggers (page views reach a handful of them): each
+ * N rules with conditions, on several triggers (page views reach a handful of them): each
  * condition has three parts, one of them a `$regex`.
  */
 export const PLAYBOOK = {

@@ -136,20 +136,22 @@ void t0
 console.log('\nself time by file:\n' + top(byFile, 25))
 console.log('\nself time by function:\n' + top(byFn, 40))
 
+// Each profile node's parent, and the nodes by id: stacks are walked up from a sample.
+const parent = new Map()
+for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id)
+const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+
 // The tasks that validate a playbook or put one in force (src/playbook/validate.ts,
 // src/offers.ts on the stack): on a first visit, the fetched playbook's, after ready.
 {
   const files = (id) => {
     const out = new Set()
-    for (let n = id; n !== undefined; n = parentOf.get(n)) {
-      const f = byNode.get(n).callFrame
+    for (let n = id; n !== undefined; n = parent.get(n)) {
+      const f = byId.get(n).callFrame
       if (f.url.endsWith('waymark.iife.js')) out.add((originalPositionFor(map, { line: f.lineNumber + 1, column: f.columnNumber }).source || '').replace(/^.*src\//, ''))
     }
     return out
   }
-  const parentOf = new Map()
-  for (const n of profile.nodes) for (const c of n.children || []) parentOf.set(c, n.id)
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]))
   const found = new Map()
   let ts = profile.startTime
   for (let i = 0; i < profile.samples.length; i++) {
@@ -163,9 +165,6 @@ console.log('\nself time by function:\n' + top(byFn, 40))
 }
 
 // Inclusive time per function in the two longest tasks, mapped to src/: what they are made of.
-const parent = new Map()
-for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id)
-const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 for (const longest of tasks.slice().sort((a, b) => b.dur - a.dur).slice(0, 2)) {
   const incl = new Map()
   let ts = profile.startTime
