@@ -8,7 +8,9 @@
  * `<namespace>:copy:` is `1` while the copy answers for every kept key (a key it lacks is one
  * the database lacks too); `<namespace>:copy:<key>` holds each value's JSON. Without the
  * marker (never filled, a value too big, localStorage full or missing) loads go to IndexedDB,
- * and the next load of every kept key fills the copy again.
+ * and the next load of every kept key fills the copy again. A dropped copy leaves the marker
+ * at `0`: the namespace is known here (its database most likely exists), which the start uses
+ * to tell a first visit (no marker at all) from a copy that merely does not answer.
  */
 
 /** The longest value copied, in characters: a longer one stays in IndexedDB only, so the copy never takes much of the site's localStorage. */
@@ -16,13 +18,16 @@ export const COPY_MAX_CHARS = 100_000
 
 /** The localStorage copy of a namespace's start keys. */
 export interface StorageCopy {
-  /** The values of `keys`, when the copy answers for them all; otherwise `undefined`. */
-  read(keys: string[]): unknown[] | undefined
+  /**
+   * The values of `keys`, when the copy answers for them all; `null` when it knows nothing of
+   * the namespace (no marker: most likely a first visit); otherwise `undefined`.
+   */
+  read(keys: string[]): unknown[] | null | undefined
   /** Fills the copy from a read of the database (`values[i]` is `keys[i]`'s); complete when every kept key was read. */
   fill(keys: IDBValidKey[], values: unknown[]): void
   /** Takes writes made to the database (a value `undefined` deletes), while the copy is complete. */
   put(entries: Array<[IDBValidKey, unknown]>): void
-  /** Removes the copy. */
+  /** Removes the copy (its marker stays, as `0`, while writing is allowed). */
   drop(): void
 }
 
@@ -33,11 +38,14 @@ export interface StorageCopy {
 export function createStorageCopy(namespace: string, kept: string[], allowed: () => boolean): StorageCopy {
   const name = (k: string): string => `${namespace}:copy:${k}`
   const keeps = (k: IDBValidKey): k is string => kept.includes(k as string)
-  const complete = (): boolean => localStorage.getItem(name('')) == '1'
+  const marker = (): string | null => localStorage.getItem(name(''))
+  const complete = (): boolean => marker() == '1'
 
   const drop = (): void => {
     try {
-      for (const k of ['', ...kept]) localStorage.removeItem(name(k))
+      for (const k of kept) localStorage.removeItem(name(k))
+      if (allowed() && kept.length) localStorage.setItem(name(''), '0')
+      else localStorage.removeItem(name(''))
     } catch {
       // no localStorage: no copy either
     }
@@ -64,7 +72,9 @@ export function createStorageCopy(namespace: string, kept: string[], allowed: ()
   return {
     read(keys) {
       try {
-        if (keys.every(keeps) && complete()) return keys.map((k) => JSON.parse(localStorage.getItem(name(k)) ?? 'null') ?? undefined)
+        const m = marker()
+        if (m == null) return null
+        if (keys.every(keeps) && m == '1') return keys.map((k) => JSON.parse(localStorage.getItem(name(k)) ?? 'null') ?? undefined)
       } catch {
         // unreadable: the database answers
       }

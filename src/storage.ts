@@ -96,6 +96,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
     body: (os: IDBObjectStore) => T | PromiseLike<T>,
     ops = 0,
     writes?: Array<[IDBValidKey, unknown]>,
+    none?: () => T,
   ): Promise<T | undefined> => {
     if (broken) return Promise.resolve(undefined)
     const deadline = STORAGE_TIMEOUT_MS + ops
@@ -118,7 +119,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
                   t.addEventListener('abort', done)
                 }
                 return body(os)
-              }),
+              }, none),
             )
           }).catch((e) => {
             // Cut as the page went into the cache: a flush's writes are queued again (and
@@ -244,8 +245,10 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
       // Writes owed by pages in the back/forward cache go to the database first; the copy lacks them.
       const answer = hasJournals(namespace) ? undefined : copy.read(keys)
       if (answer) return Promise.resolve(answer)
+      // A namespace the copy knows nothing of (null) is most likely new to this device: the
+      // database is asked whether it exists before it is opened, which would create it.
       return replay()
-        .then(() => run('readonly', (os) => Promise.all(keys.map((k) => promisifyRequest(os.get(k))))))
+        .then(() => run('readonly', (os) => Promise.all(keys.map((k) => promisifyRequest(os.get(k)))), 0, undefined, answer === null ? () => keys.map(() => undefined) : undefined))
         .then((values) => (values ? (copy.fill(keys, values), values) : keys.map(() => undefined)))
     },
     set(key, value) {

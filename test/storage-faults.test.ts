@@ -15,6 +15,7 @@ afterEach(() => {
 
 describe('IndexedDB faults', () => {
   it('a database that never opens (Safari 14) does not hold up start: ready within 2 s, in memory', async () => {
+    await stored() // a returning device: the start opens its database
     vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest)
     const started = Date.now()
     const wm = make()
@@ -24,6 +25,18 @@ describe('IndexedDB faults', () => {
     wm.track('product_viewed')
     expect(wm.journey().stage).toBe('evaluate')
     expect(wm.errors).toEqual([expect.stringContaining(`no answer within ${STORAGE_TIMEOUT_MS} ms`)])
+  })
+
+  it('on a first visit a database that never opens holds up nothing: ready at once, reported by the first write', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest)
+    const started = Date.now()
+    const wm = make()
+    await wm.ready
+    expect(Date.now() - started).toBeLessThan(STORAGE_TIMEOUT_MS / 2) // no database to open: nothing to wait for
+    wm.track('product_viewed')
+    expect(wm.journey().stage).toBe('evaluate')
+    await vi.waitFor(() => expect(wm.errors).toEqual([expect.stringMatching(/^waymark: storage unavailable \(Error: no answer within \d+ ms\)/)]), { timeout: 3000 })
+    expect(wm.journey().stage).toBe('evaluate')
   })
 
   it('a write over quota is reported once; the state in memory is kept and the page goes on', async () => {

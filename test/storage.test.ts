@@ -64,6 +64,7 @@ describe('storage', () => {
   })
 
   it('falls back to memory when opening throws (private mode)', async () => {
+    await stored('ns') // a device with the database: the load opens it
     vi.spyOn(indexedDB, 'open').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError')
     })
@@ -88,6 +89,7 @@ describe('storage', () => {
   })
 
   it('stops waiting for a database that never opens', async () => {
+    await stored('ns')
     vi.spyOn(indexedDB, 'open').mockImplementation(() => ({}) as IDBOpenDBRequest)
     const fail = vi.fn()
     const started = Date.now()
@@ -112,6 +114,7 @@ describe('storage', () => {
   })
 
   it('falls back to memory when opening fails with InvalidStateError twice (Firefox private mode)', async () => {
+    await stored('ns')
     vi.spyOn(indexedDB, 'open').mockImplementation(() => {
       throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError')
     })
@@ -120,5 +123,69 @@ describe('storage', () => {
     expect(await s.load(['a'])).toEqual([undefined])
     expect(fail).toHaveBeenCalledTimes(1)
     expect(s.usable).toBe(false)
+  })
+})
+
+describe('a first load on a device without the database', () => {
+  const names = async (): Promise<string[]> => (await indexedDB.databases()).map((d) => d.name!)
+
+  it('answers without opening it, so a read creates no database; the first write does', async () => {
+    const open = vi.spyOn(indexedDB, 'open')
+    const s = createStorage('ns', () => {})
+    expect(await s.load(['a', 'b'])).toEqual([undefined, undefined])
+    expect(open).not.toHaveBeenCalled()
+    expect(await names()).toEqual([])
+    s.set('a', 1)
+    await s.flush()
+    expect(await names()).toEqual(['ns'])
+    expect(await s.load(['a', 'b'])).toEqual([1, undefined])
+  })
+
+  it('reads a database that exists as before', async () => {
+    const s = createStorage('ns', () => {})
+    s.set('a', 1)
+    await s.flush()
+    expect(await createStorage('ns', () => {}).load(['a'])).toEqual([1])
+  })
+
+  it('loses no write made while it asks', async () => {
+    const s = createStorage('ns', () => {})
+    const loaded = s.load(['a'])
+    s.set('a', 1)
+    await s.flush()
+    await loaded
+    expect(await stored('ns')).toEqual({ a: 1 })
+  })
+
+  it('reports a database that cannot be opened at the first write, once', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError')
+    })
+    const fail = vi.fn()
+    const s = createStorage('ns', fail)
+    expect(await s.load(['a'])).toEqual([undefined])
+    s.set('a', 1)
+    await s.flush()
+    expect(fail).toHaveBeenCalledTimes(1)
+    expect(fail.mock.calls[0][0].message).toContain('SecurityError: denied')
+    expect(s.usable).toBe(false)
+  })
+
+  it('opens as before where the browser cannot list databases, or will not', async () => {
+    for (const stub of [undefined, () => Promise.reject(new DOMException('no', 'SecurityError'))]) {
+      vi.spyOn(indexedDB, 'databases', 'get' as never).mockReturnValue(stub as never)
+      const open = vi.spyOn(indexedDB, 'open')
+      const s = createStorage(`ns-${!!stub}`, () => {})
+      expect(await s.load(['a'])).toEqual([undefined])
+      expect(open).toHaveBeenCalledTimes(1)
+      vi.restoreAllMocks()
+    }
+  })
+
+  it('does not ask where the namespace is known here (a dropped copy leaves its marker)', async () => {
+    localStorage.setItem('ns:copy:', '0')
+    const asked = vi.spyOn(indexedDB, 'databases')
+    expect(await createStorage('ns', () => {}, () => true, ['a']).load(['a'])).toEqual([undefined])
+    expect(asked).not.toHaveBeenCalled()
   })
 })

@@ -12,13 +12,15 @@
 //     also traces each returning visit: the main-thread time of the task that runs the SDK's
 //     script and of the tasks that call into it (IndexedDB answers, timers), steadier than the
 //     page's whole main-thread time
+//   GAP=3000 node test/bench/startup-ab.mjs ...
+//     waits that long between a visitor's first and returning visit
 //   GROWTHBOOK=1 node test/bench/startup-ab.mjs ...
 //     also loads bench:startup's blank page and GrowthBook's in every round (the order of all
 //     pages turning), and prints issue 17's ratios for each build: its figure minus the blank
 //     page's over GrowthBook's minus the blank page's, with a 90 % interval over 1,000
 //     resamplings of the rounds. These are bench:startup's ratios at one CPU rate, from as many
-//     rounds as asked (the README's "paired rounds"); with two builds, also their per-round
-//     difference, which is what can tell two builds apart.
+//     rounds as asked (the README's "paired rounds"). With two builds, with or without it, their
+//     per-round difference is printed too, which is what can tell two builds apart.
 import { createServer } from 'node:http'
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
@@ -27,6 +29,9 @@ import { median } from './lib.mjs'
 import { GROWTHBOOK_JS, PLAYBOOK, RATIOS, interval, load, longTasks, mainThread, page as around, sendScript, startupPages, value, waitReady, waymarkTag } from './startup-lib.mjs'
 
 const [rate = '4', runs = '15', ...builds] = process.argv.slice(2)
+// GAP=ms: a pause between a visitor's first and returning visit (after the first's second past
+// ready), for the work a first visit leaves the browser to finish (its database made on disk).
+const GAP = Number(process.env.GAP || 0)
 const BUILDS = builds.map((b) => b.split('='))
 // With GROWTHBOOK=1, bench:startup's blank page and GrowthBook's page join every round.
 const { '/blank': blank, '/growthbook': growthbook } = startupPages()
@@ -76,12 +81,17 @@ async function traced(context, url) {
 
 const samples = {}
 const add = (k, v) => (samples[k] ||= []).push(v)
-// Every page of a round, in an order that turns with each round (two builds alone: alternating).
+// Every page of a round, in an order that turns with each round (two builds alone: alternating),
+// and is reversed every other turn: turning alone put one of two builds before the other in
+// three rounds of four (with blank and GrowthBook's pages), so whatever a load leaves the
+// browser to finish (a closed context's storage deleted, say) fell on one build more often.
 const PAGES = [...Object.keys(OTHERS).map((p) => p.slice(1)), ...BUILDS.map(([n]) => n)]
 for (let run = 0; run < Number(runs); run++) {
-  for (const name of [...PAGES.slice(run % PAGES.length), ...PAGES.slice(0, run % PAGES.length)]) {
+  const pages = Math.floor(run / PAGES.length) % 2 ? PAGES.slice().reverse() : PAGES
+  for (const name of [...pages.slice(run % PAGES.length), ...pages.slice(0, run % PAGES.length)]) {
     const context = await browser.newContext()
     add(`${name} first`, await load(context, `${base}/${name}`, rate))
+    if (GAP) await new Promise((r) => setTimeout(r, GAP))
     add(`${name} returning`, await load(context, `${base}/${name}`, rate))
     if (process.env.TRACE && !OTHERS[`/${name}`]) add(`${name} traced`, await traced(context, `${base}/${name}`))
     await context.close()
@@ -109,11 +119,11 @@ if (process.env.TRACE) {
 // Issue 17's ratios for each build: its figure minus the blank page's over GrowthBook's minus
 // the blank page's (bench:startup's, at this rate), and how far they move when the rounds are
 // resampled with replacement (5th to 95th percentile of 1,000 resamplings).
+const n = Number(runs)
+// A figure of all the rounds, then its interval: `fmt` writes each number.
+const spread = (fn, fmt) => `${fmt(fn([...Array(n).keys()]))} (${interval(n, fn).map(fmt).join(' to ')})`
+const FIGURES = Object.values(RATIOS)
 if (OTHERS['/growthbook']) {
-  const n = Number(runs)
-  // A figure of all the rounds, then its interval: `fmt` writes each number.
-  const spread = (fn, fmt) => `${fmt(fn([...Array(n).keys()]))} (${interval(n, fn).map(fmt).join(' to ')})`
-  const FIGURES = Object.values(RATIOS)
   const ratio = (name, [visit, f]) => (rounds) => {
     const m = (page) => median(rounds.map((i) => samples[`${page} ${visit}`][i][f]))
     return (m(name) - m('blank')) / (m('growthbook') - m('blank'))
@@ -121,12 +131,12 @@ if (OTHERS['/growthbook']) {
   console.log(`\nEach build ÷ GrowthBook, both minus the blank page, ${runs} rounds at ${rate}× CPU; in brackets, the 90 % interval`)
   console.log('| build | main thread added, returning | ready, returning | ready, first visit |\n|---|---:|---:|---:|')
   for (const [name] of BUILDS) console.log(`| ${name} | ${FIGURES.map((f) => spread(ratio(name, f), (x) => `${x.toFixed(2)}×`)).join(' | ')} |`)
-  // Two builds: their difference round by round, which drift between rounds does not blur.
-  if (BUILDS.length == 2) {
-    const [[a], [b]] = BUILDS
-    const diff = ([visit, f]) => (rounds) => median(rounds.map((i) => samples[`${b} ${visit}`][i][f] - samples[`${a} ${visit}`][i][f]))
-    console.log(`\n${b} minus ${a}, round by round: the median difference (90 % interval)`)
-    console.log('| main thread, returning | ready, returning | ready, first visit |\n|---:|---:|---:|')
-    console.log(`| ${FIGURES.map((f) => spread(diff(f), (x) => `${x.toFixed(1)} ms`)).join(' | ')} |`)
-  }
+}
+// Two builds: their difference round by round, which drift between rounds does not blur.
+if (BUILDS.length == 2) {
+  const [[a], [b]] = BUILDS
+  const diff = ([visit, f]) => (rounds) => median(rounds.map((i) => samples[`${b} ${visit}`][i][f] - samples[`${a} ${visit}`][i][f]))
+  console.log(`\n${b} minus ${a}, round by round: the median difference (90 % interval)`)
+  console.log('| main thread, returning | ready, returning | ready, first visit |\n|---:|---:|---:|')
+  console.log(`| ${FIGURES.map((f) => spread(diff(f), (x) => `${x.toFixed(1)} ms`)).join(' | ')} |`)
 }

@@ -56,6 +56,25 @@ forEachEngine('the start copy', { timeout: 90_000 }, (t) => {
     expect(await t.context.errors()).toEqual([])
   })
 
+  test('a first visit decides before any IndexedDB open: the first write creates the database, and the next visit finds the visitor', async () => {
+    const first = await t.context.openTestPage({ attrs: ATTRS, head: COUNT_OPENS, calls: [['identify', 'u-42', { firstName: 'Анна' }]] })
+    await first.waitFor(() => window.__openedAtReady !== undefined)
+    expect(await first.evaluate(() => window.__openedAtReady)).toBe(0)
+    expect(await first.evaluate(() => window.waymark.profile().userId)).toBe('u-42')
+    await first.waitFor(() => localStorage.getItem('copy:copy:visitor')?.includes('Анна'))
+    await first.sleep(300) // the database's write, made by the same flush
+    expect(await first.evaluate(() => window.__opened)).toBeGreaterThan(0)
+    const { visitor, copied } = await held(first)
+    expect(visitor).toMatchObject({ userId: 'u-42', traits: { firstName: 'Анна' } })
+    expect(copied).toEqual(visitor)
+    const { anonymousId } = await first.evaluate(() => window.waymark.profile())
+    await first.close()
+
+    const next = await t.context.openTestPage({ attrs: ATTRS })
+    expect(await next.evaluate(() => window.waymark.profile())).toMatchObject({ anonymousId, userId: 'u-42', traits: { firstName: 'Анна' } })
+    expect(await t.context.errors()).toEqual([])
+  })
+
   test('after a logout in another tab, the next page starts as a new visitor; consent denied leaves no copy', async () => {
     const a = await t.context.openTestPage({ attrs: ATTRS, calls: [['identify', 'u-42', { firstName: 'Анна' }]] })
     const b = await t.context.openTestPage({ attrs: ATTRS })
