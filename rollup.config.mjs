@@ -172,6 +172,7 @@ const PART_MODULES = {
   orders: /[\\/]src[\\/]orders\.ts$/,
   places: /[\\/]src[\\/]places\.ts$/,
   identity: /[\\/]src[\\/]identity\.ts$/,
+  preview: /[\\/]src[\\/]preview-offer\.ts$/,
 }
 
 // The npm build's sync part validates with its own copy of the validator (validate.ts and
@@ -237,7 +238,7 @@ export default [
     output: { file: 'dist/script/waymark.js', format: 'iife', sourcemap: true, banner: EAGER },
     plugins: [splitScript({ first: true }), resolve(), ts(), minify()],
   },
-  ...['sync', 'delivery', 'orders', 'places', 'identity'].map((part) => ({
+  ...['sync', 'delivery', 'orders', 'places', 'identity', 'preview'].map((part) => ({
     input: `src/parts/${part}.ts`,
     output: { file: `dist/script/waymark-${part}.js`, format: 'iife', sourcemap: true },
     plugins: [splitScript(), resolve(), ts(), minify()],

@@ -9,6 +9,7 @@ import { createOrders } from './orders'
 import type * as Parts from './parts'
 import { createPlaces } from './places'
 import { createSync } from './playbook/sync'
+import { createShow } from './preview-offer'
 
 /** The playbook sync: fetching, revalidation, validation and signatures. */
 export const syncPart: typeof Parts.syncPart = () => Promise.resolve({ createSync }) as ReturnType<typeof Parts.syncPart>
@@ -24,6 +25,9 @@ export const placesPart: typeof Parts.placesPart = () => Promise.resolve({ creat
 
 /** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
 export const identityPart: typeof Parts.identityPart = () => Promise.resolve({ askIdentity }) as ReturnType<typeof Parts.identityPart>
+
+/** The preview link's offer, for a page opened with `?waymark-preview=<rule-id>` (`preview: true`). */
+export const previewPart: typeof Parts.previewPart = () => Promise.resolve({ createShow }) as ReturnType<typeof Parts.previewPart>
 
 /** The script tags carry the `$regex` matcher, given as they start (snippet.ts): nothing to wait for. */
 export const regexFirst: typeof Parts.regexFirst = (_playbook, _fail, then) => then()

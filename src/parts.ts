@@ -23,6 +23,9 @@ export const placesPart = () => import('./places')
 /** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
 export const identityPart = () => import('./identity')
 
+/** The preview link's offer, for a page opened with `?waymark-preview=<rule-id>` (`preview: true`). */
+export const previewPart = () => import('./preview-offer')
+
 /**
  * The `$regex` matcher, loaded for a playbook whose conditions have a regex: runs `then` once
  * they can evaluate it (see `withRegex`).

@@ -3,9 +3,11 @@
  * `preview: true` only. `?waymark-preview=<rule-id>` shows that rule's offer as the playbook
  * has it, past the engine (trigger, condition, schedule, cap, rollout, `enabled`) and past the
  * recorder: nothing is counted, stored or delivered for it. `?waymark-debug` keeps what the
- * panel (`<waymark-debug>`, in the elements) shows, on the instance under {@link DEBUG}.
+ * panel (`<waymark-debug>`, in the elements) shows, on the instance under {@link DEBUG}. The
+ * preview's offer is a part (`preview-offer.ts`): a page without the link never loads it.
  */
 import type { DecisionContext } from './context'
+import type { previewPart } from './parts'
 import { offerTexts } from './texts'
 import type { Offer, Playbook, Props, Rule } from './types'
 
@@ -35,27 +37,14 @@ export interface Preview {
   /** A trigger was decided. */
   seen(trigger: string, now: number): void
   /**
-   * After `ready` (the visitor's state is loaded, so texts fill as a real offer's would): shows
+   * After `ready` (the visitor's state is loaded, so texts fill as a real offer's would) and
+   * the preview's part (so a playbook put in force meanwhile is the one shown): shows
    * the rule's offer from the playbook in force, then fetches the newest copy (`refresh`), which
    * shows it again if its offer changed there; an id neither copy has is reported once.
    */
   start(refresh: () => Promise<void>): Promise<void>
   /** Present with `?waymark-debug`. */
   debug?: DebugData
-}
-
-/**
- * The preview link's offer for `rule`: its texts in the visitor's language, filled from the
- * context as a live offer's are (plain text, never markup); click and dismiss record nothing.
- */
-export function previewOffer(rule: Rule, context: DecisionContext, now: number): Offer {
-  const { kind, code, placement, data } = rule.offer
-  const close = (): void => {}
-  return {
-    kind, code, placement, data,
-    ...offerTexts(rule.offer, context.device.locale, context),
-    id: `preview:${rule.id}`, rule: rule.id, trigger: 'preview', at: now, preview: true, click: close, dismiss: close,
-  }
 }
 
 /**
@@ -66,43 +55,33 @@ export function createPreview(
   context: (props: Props, now: number, trigger: string) => DecisionContext,
   emit: (offer: Offer) => void,
   fail: (message: string) => void,
+  load: typeof previewPart,
 ): Preview | undefined {
   const query = new URLSearchParams(location.search)
   const id = query.get('waymark-preview')
   const debug: DebugData | undefined = query.has('waymark-debug') ? { playbook: null, rules: [], triggers: [] } : undefined
   if (!id && !debug) return
   let rules: Rule[] = []
-  let started = false
-  let shown: string | undefined // the offer as last shown, so only a changed one shows again
-
-  // Whether the playbook in force has the rule; shows its offer when it is new or changed.
-  const show = (): boolean => {
-    const rule = rules.find((r) => r.id === id)
-    const spec = rule && JSON.stringify(rule.offer)
-    if (rule && spec !== shown) {
-      shown = spec
-      const now = Date.now()
-      emit(previewOffer(rule, context({}, now, 'preview'), now))
-    }
-    return !!rule
-  }
+  // Once the part has loaded: whether the playbook in force has the rule; shows its offer when new or changed.
+  let show: ((rules: Rule[]) => boolean) | undefined
 
   return {
     debug,
     use(playbook, from) {
       rules = playbook.rules || []
       if (debug) (debug.playbook = { version: playbook.version ?? null, from }), (debug.rules = rules.map((r) => r.id))
-      if (started) show()
+      show?.(rules)
     },
     seen(trigger, now) {
       if (debug && debug.triggers.push({ name: trigger, at: now }) > DEBUG_TRIGGERS) debug.triggers.shift()
     },
     async start(refresh) {
       if (!id) return
-      started = true
-      show()
+      const part = await load()
+      show = part.createShow(id, { context, emit, texts: offerTexts })
+      show(rules)
       await refresh()
-      if (!show()) fail(`preview: no rule "${id}" in the playbook in force`)
+      if (!show(rules)) fail(`preview: no rule "${id}" in the playbook in force`)
     },
   }
 }

@@ -21,6 +21,9 @@ export const placesPart: typeof Parts.placesPart = () => loadPart('places')
 /** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
 export const identityPart: typeof Parts.identityPart = () => loadPart('identity')
 
+/** The preview link's offer, for a page opened with `?waymark-preview=<rule-id>` (`preview: true`). */
+export const previewPart: typeof Parts.previewPart = () => loadPart('preview')
+
 /** The script tags carry the `$regex` matcher, given as they start (snippet.ts): nothing to wait for. */
 export const regexFirst: typeof Parts.regexFirst = (_playbook, _fail, then) => then()
 

@@ -12,7 +12,7 @@ import { CONSENT, resolveOptions } from './options'
 import type { CacheRecord } from './playbook/fetch'
 import { deferSync } from './playbook/deferred-sync'
 import type { PlaybookOrigin } from './playbook/sync'
-import { deliveryPart, ordersPart, placesPart, regexFirst, syncPart, withDraws } from './parts'
+import { deliveryPart, ordersPart, placesPart, previewPart, regexFirst, syncPart, withDraws } from './parts'
 import { compileCondition } from './rules/condition'
 import { createStorage } from './storage'
 import { createExclusive } from './exclusive'
@@ -166,7 +166,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   })
 
   // Preview links and the debug panel: only where the site allows them (`preview: true`).
-  const preview = o.preview && !ssr ? createPreview(context, (offer) => events.emit('offer', offer), fail) : undefined
+  const preview = o.preview && !ssr ? createPreview(context, (offer) => events.emit('offer', offer), fail, previewPart) : undefined
 
   const clean = (value: unknown, what: string): Props | undefined => copyProps(value, what, fail)
 

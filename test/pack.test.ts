@@ -72,7 +72,7 @@ describe('npm pack', () => {
     expect([...imported('dist/waymark.js')].filter((f) => !files.has(f))).toEqual([])
     expect([...imported('dist/waymark.cjs')].filter((f) => !files.has(f))).toEqual([])
     expect([...files.keys()].filter((f) => f.startsWith('dist/script/') && !f.endsWith('.map')).sort())
-      .toEqual(['delivery', 'elements', 'identity', 'orders', 'places', 'sync'].map((p) => `dist/script/waymark-${p}.js`).concat('dist/script/waymark.css', 'dist/script/waymark.js'))
+      .toEqual(['delivery', 'elements', 'identity', 'orders', 'places', 'preview', 'sync'].map((p) => `dist/script/waymark-${p}.js`).concat('dist/script/waymark.css', 'dist/script/waymark.js'))
   })
 
   // V8's compile hint must be the file's first line to count; terser keeps it (rollup.config.mjs).

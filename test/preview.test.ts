@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { DEBUG, DEBUG_TRIGGERS, previewOffer, type DebugData } from '../src/preview'
+import { createPreview, DEBUG, DEBUG_TRIGGERS, type DebugData } from '../src/preview'
+import { previewOffer } from '../src/preview-offer'
+import { offerTexts } from '../src/texts'
 import { buildContext } from '../src/context'
 import type { Offer, Playbook, Rule, Waymark, WaymarkEvent } from '../src/types'
 import { freshVisitor } from '../src/visitor'
@@ -122,8 +124,8 @@ describe('preview links', () => {
   it('pick the visitor’s language from per-language texts', () => {
     const rule = { ...hidden, offer: { kind: 'toast', title: { en: 'Hello, {user.firstName|friend}', ru: 'Здравствуйте, {user.firstName|друг}' }, cta: { label: { en: 'Go', ru: 'Вперёд' } } } } as unknown as Rule
     const context = (locale: string) => buildContext(freshVisitor(Date.now()), {}, Date.now(), 'preview', { locale, redact: [], place: null })
-    expect(previewOffer(rule, context('ru-RU'), 1)).toMatchObject({ title: 'Здравствуйте, друг', cta: { label: 'Вперёд' }, preview: true, at: 1 })
-    expect(previewOffer(rule, context('en'), 1)).toMatchObject({ title: 'Hello, friend', cta: { label: 'Go' } })
+    expect(previewOffer(rule, context('ru-RU'), 1, offerTexts)).toMatchObject({ title: 'Здравствуйте, друг', cta: { label: 'Вперёд' }, preview: true, at: 1 })
+    expect(previewOffer(rule, context('en'), 1, offerTexts)).toMatchObject({ title: 'Hello, friend', cta: { label: 'Go' } })
   })
 })
 
@@ -149,5 +151,46 @@ describe('the debug panel’s data', () => {
     expect(data.triggers).toHaveLength(DEBUG_TRIGGERS)
     expect(data.triggers.at(-1)).toEqual({ name: 'step_11', at: expect.any(Number) })
     expect(data.triggers[0].name).toBe('step_2')
+  })
+})
+
+describe('the preview’s code (a part)', () => {
+  const context = () => buildContext(freshVisitor(Date.now()), {}, Date.now(), 'preview', { locale: 'en', redact: [], place: null })
+  const part = () => import('../src/preview-offer')
+
+  it('loads only for a preview link: the panel alone, or neither parameter, loads nothing', async () => {
+    const load = vi.fn(part)
+    at('?waymark-debug')
+    const panel = createPreview(context, () => {}, () => {}, load)!
+    panel.use(PLAYBOOK, 'inline')
+    await panel.start(async () => {})
+    at('')
+    expect(createPreview(context, () => {}, () => {}, load)).toBeUndefined()
+    expect(load).not.toHaveBeenCalled()
+  })
+
+  it('shows the playbook put in force while it loads, once', async () => {
+    let arrive!: () => void
+    const arrived = new Promise<void>((r) => (arrive = r))
+    const shown: Offer[] = []
+    at('?waymark-preview=welcome')
+    const preview = createPreview(context, (o) => shown.push(o), () => {}, () => arrived.then(part))!
+    preview.use({ rules: [hidden] }, 'stored')
+    const started = preview.start(async () => {})
+    preview.use(PLAYBOOK, 'network') // the newer copy, before the part is there
+    expect(shown).toEqual([])
+    arrive()
+    await started
+    expect(shown).toEqual([expect.objectContaining({ rule: 'welcome', title: 'Welcome', preview: true })])
+  })
+
+  it('that does not load fails the start (the instance reports it as "preview failed"), and a later playbook is still taken', async () => {
+    at('?waymark-preview=welcome')
+    const shown: Offer[] = []
+    const preview = createPreview(context, (o) => shown.push(o), () => {}, () => Promise.reject(new Error('part "preview" unavailable: gone')))!
+    preview.use(PLAYBOOK, 'inline')
+    await expect(preview.start(async () => {})).rejects.toThrow('part "preview" unavailable: gone')
+    expect(() => preview.use(PLAYBOOK, 'network')).not.toThrow()
+    expect(shown).toEqual([])
   })
 })

@@ -128,6 +128,25 @@ forEachEngine('split script tag', { timeout: 90_000 }, (t) => {
     expect(await t.context.errors()).toEqual([])
   })
 
+  test('a preview link under the strict CSP loads the preview part with the copied nonce and shows the offer; the panel alone, or no link, never loads it', async () => {
+    const html = splitPage({ nonce: NONCE, attrs: { playbook: '/playbook.json', locale: 'ru', 'auto-page': 'false', preview: '' } })
+    const headers = { 'Content-Security-Policy': CSP }
+    const linked = await t.context.openTestPage({ prefix: '/__preview/', path: '/__preview/page?waymark-preview=split-toast', html, headers })
+    await expect.poll(() => linked.text(TOAST), { timeout: 10_000 }).toContain('Привет, друг!')
+    expect(await linked.text({ css: '[part~="preview"]', within: { css: 'waymark-overlay' } })).toBe('Предпросмотр')
+    expect((await loaded(linked)).filter((p) => p.endsWith('/waymark-preview.js'))).toEqual(['/script/waymark-preview.js'])
+    expect(await linked.evaluate(() => window.__violations)).toEqual([])
+    expect(await linked.evaluate(() => window.__errors)).toEqual([])
+    for (const query of ['?waymark-debug', '']) {
+      const page = await t.context.openTestPage({ prefix: `/__plain${query ? 'debug' : ''}/`, path: `/__plain${query ? 'debug' : ''}/page${query}`, html, headers })
+      await page.evaluate(() => window.waymark.refresh())
+      await page.sleep(300) // the part would have been asked for by now
+      expect((await loaded(page)).filter((p) => p.endsWith('/waymark-preview.js'))).toEqual([])
+      expect(await page.evaluate(() => window.__offers)).toEqual([])
+    }
+    expect(await t.context.errors()).toEqual([])
+  })
+
   test('an offer decided before the elements part arrives is shown once it does, exactly once', async () => {
     const { src, release } = slowFolder()
     t.context.serve('/__slow/', splitPage({
