@@ -31,10 +31,29 @@ afterEach(() => {
 })
 
 describe('a fetched playbook is validated and applied in separate tasks (issue 17: no long task)', () => {
-  it('lets the page run a task between validating and applying, and stores it in the task that applied it', async () => {
+  it('lets the page run a task between validating and applying, and another before sharing and storing it', async () => {
     const sync = started(async () => PLAYBOOK)
     await vi.waitFor(() => expect(steps).toContain('store'))
-    expect(steps).toEqual(['validate', 'task', 'apply 2026-12-02.1 network', 'post', 'store'])
+    expect(steps).toEqual(['validate', 'task', 'apply 2026-12-02.1 network', 'task', 'post', 'store'])
+    sync.stop()
+  })
+
+  it('stores what it applied when stopped before the task that stores it', async () => {
+    let stop = (): void => {}
+    vi.mocked(nextTask).mockImplementationOnce(async () => void steps.push('task'))
+    vi.mocked(nextTask).mockImplementationOnce(async () => void (steps.push('task'), stop()))
+    const sync = started(async () => PLAYBOOK)
+    stop = () => sync.stop()
+    await vi.waitFor(() => expect(steps).toContain('store'))
+    expect(steps).toEqual(['validate', 'task', 'apply 2026-12-02.1 network', 'task', 'post', 'store'])
+  })
+
+  it('shares and stores an unchanged copy (not modified) in the task that heard it: nothing was applied', async () => {
+    const sync = started(async () => PLAYBOOK)
+    await vi.waitFor(() => expect(steps).toContain('store'))
+    steps.length = 0
+    await sync.refresh()
+    expect(steps).toEqual(['post', 'store'])
     sync.stop()
   })
 
@@ -55,7 +74,7 @@ describe('a fetched playbook is validated and applied in separate tasks (issue 1
     const sync = started(async () => ({ ...PLAYBOOK, rules }))
     await vi.waitFor(() => expect(steps).toContain('store'))
     // The document without its rules, then four slices of ten, a turn after each 12 ms.
-    expect(steps).toEqual(['validate', 'validate', 'task', 'validate', 'validate', 'task', 'validate', 'task', 'apply 2026-12-02.1 network', 'post', 'store'])
+    expect(steps).toEqual(['validate', 'validate', 'task', 'validate', 'validate', 'task', 'validate', 'task', 'apply 2026-12-02.1 network', 'task', 'post', 'store'])
     sync.stop()
   })
 

@@ -162,10 +162,13 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]))
     if (task) found.set(task, new Set([...(found.get(task) || []), what]))
   }
   console.log('\ntasks that validate or apply a playbook: ' + [...found].map(([t, w]) => `${(t.dur / 1000).toFixed(1)} ms (${[...w].join(', ')})`).join('; '))
+  // The last task that applies one (on a first visit, the fetched playbook's) gets its breakdown below too.
+  var applying = [...found].filter(([, w]) => w.has('applies') && !w.has('validates')).map(([t]) => t).at(-1)
 }
 
-// Inclusive time per function in the two longest tasks, mapped to src/: what they are made of.
-for (const longest of tasks.slice().sort((a, b) => b.dur - a.dur).slice(0, 2)) {
+// Inclusive time per function in the two longest tasks, and in the last that applies a
+// playbook, mapped to src/: what they are made of.
+for (const longest of new Set([...tasks.slice().sort((a, b) => b.dur - a.dur).slice(0, 2), ...(applying ? [applying] : [])])) {
   const incl = new Map()
   let ts = profile.startTime
   for (let i = 0; i < profile.samples.length; i++) {
