@@ -495,8 +495,10 @@ describe('signed playbooks', () => {
 
   it('re-checks the cached copy at start, so a new publicKey drops a copy signed with the old one', async () => {
     const server = fakeServer(await sign(v1))
-    await started({ publicKey })
+    const first = await started({ publicKey })
     await advance(0)
+    await until(() => first.applied.length > 0) // WebCrypto answers off the fake clock
+    await flush() // and the copy applied is stored in a task after it
     const rotated = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
     keys = rotated
     server.doc = await sign(v2)
