@@ -142,7 +142,9 @@ for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
 
 // The tasks that validate a playbook or put one in force (src/playbook/validate.ts,
-// src/offers.ts on the stack): on a first visit, the fetched playbook's, after ready.
+// src/offers.ts on the stack): on a first visit, the fetched playbook's, after ready. The last
+// that applies one (and does not validate) gets its breakdown below too.
+let applying
 {
   const files = (id) => {
     const out = new Set()
@@ -162,8 +164,7 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]))
     if (task) found.set(task, new Set([...(found.get(task) || []), what]))
   }
   console.log('\ntasks that validate or apply a playbook: ' + [...found].map(([t, w]) => `${(t.dur / 1000).toFixed(1)} ms (${[...w].join(', ')})`).join('; '))
-  // The last task that applies one (on a first visit, the fetched playbook's) gets its breakdown below too.
-  var applying = [...found].filter(([, w]) => w.has('applies') && !w.has('validates')).map(([t]) => t).at(-1)
+  applying = [...found].filter(([, w]) => w.has('applies') && !w.has('validates')).map(([t]) => t).at(-1)
 }
 
 // Inclusive time per function in the two longest tasks, and in the last that applies a
