@@ -147,6 +147,42 @@ forEachEngine('split script tag', { timeout: 90_000 }, (t) => {
     expect(await t.context.errors()).toEqual([])
   })
 
+  test('the sync part is asked for after ready, on a first visit and on a return visit whose copy is due a check; the playbook still arrives', async () => {
+    // Notes, as each waymark-sync.js script element is added, whether ready had resolved yet:
+    // its handler is attached as the script tag sets window.waymark, before anything resolves.
+    const html = `<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>Sync after ready</title>
+<script>
+  window.__adds = []; window.__from = []
+  let wm
+  Object.defineProperty(window, 'waymark', { configurable: true, get: () => wm, set (v) {
+    wm = v
+    v.on('playbook', (p) => window.__from.push(p.from))
+    v.ready.then(() => { window.__ready = true })
+  } })
+  const append = Element.prototype.append
+  Element.prototype.append = function (...nodes) {
+    for (const n of nodes) if (n instanceof HTMLScriptElement && n.src.includes('waymark-sync')) window.__adds.push(window.__ready ? 'after ready' : 'before ready')
+    return append.apply(this, nodes)
+  }
+</script>
+<script src="/script/waymark.js" data-playbook="/playbook.json" data-namespace="sync-after-ready" data-auto-page="false"></script>
+</head><body><h1>Sync after ready</h1></body></html>`
+    const page = await open(html)
+    await expect.poll(() => page.evaluate(() => window.__from), { timeout: 10_000 }).toEqual(['network'])
+    expect(await page.evaluate(() => window.__adds)).toEqual(['after ready'])
+    expect(await page.evaluate(() => window.waymark.explain('split-toast').reason)).not.toBe('no such rule')
+
+    // 31 minutes on, the stored copy is in force at ready, and checked after it.
+    await settle(page)
+    t.context.shiftClock(31 * MINUTE)
+    await reload(page)
+    await expect.poll(() => page.evaluate(() => window.__adds), { timeout: 10_000 }).toEqual(['after ready'])
+    expect(await page.evaluate(() => window.__from)).toEqual(['cache'])
+    expect((await loaded(page)).filter((p) => p.startsWith('/script/waymark-sync'))).toHaveLength(1)
+    expect(await t.context.errors()).toEqual([])
+  })
+
   test('an offer decided before the elements part arrives is shown once it does, exactly once', async () => {
     const { src, release } = slowFolder()
     t.context.serve('/__slow/', splitPage({
