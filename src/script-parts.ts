@@ -6,12 +6,14 @@
 import { loadPart } from './part-loader'
 import type * as Parts from './parts'
 
-/**
- * The playbook sync: fetching, revalidation, validation and signatures. Its script is added a
- * task later: a start that begins the sync (a first visit, a copy to revalidate) would
- * otherwise add the element and the Trusted Types policy, 5-6 ms at 4x CPU, before `ready`.
- */
-export const syncPart: typeof Parts.syncPart = () => new Promise((later) => setTimeout(later)).then(() => loadPart('sync'))
+// A part `ready` does not wait for is added a task later. A start that asks for one (the sync
+// on a first visit or with a check due, places for a stored playbook with places, identity on
+// a device without a visitor) would otherwise add its script element and the Trusted Types
+// policy, 5-6 ms at 4x CPU, inside `ready`'s own microtasks.
+const afterTask = <T>(name: string) => (): Promise<T> => new Promise((later) => setTimeout(later)).then(() => loadPart<T>(name))
+
+/** The playbook sync: fetching, revalidation, validation and signatures. */
+export const syncPart: typeof Parts.syncPart = afterTask('sync')
 
 /** The orders: requests, the device's copies and polling, for `order()` and `watchOrder()`. */
 export const ordersPart: typeof Parts.ordersPart = () => loadPart('orders')
@@ -20,10 +22,10 @@ export const ordersPart: typeof Parts.ordersPart = () => loadPart('orders')
 export const deliveryPart: typeof Parts.deliveryPart = () => loadPart('delivery')
 
 /** Places: reading the position and matching it with the playbook's places, for `place:` rules. */
-export const placesPart: typeof Parts.placesPart = () => loadPart('places')
+export const placesPart: typeof Parts.placesPart = afterTask('places')
 
 /** Identity restore: asking the site who a visitor on a wiped device is (`identity`). */
-export const identityPart: typeof Parts.identityPart = () => loadPart('identity')
+export const identityPart: typeof Parts.identityPart = afterTask('identity')
 
 /** The preview link's offer, for a page opened with `?waymark-preview=<rule-id>` (`preview: true`). */
 export const previewPart: typeof Parts.previewPart = () => loadPart('preview')

@@ -147,11 +147,16 @@ forEachEngine('split script tag', { timeout: 90_000 }, (t) => {
     expect(await t.context.errors()).toEqual([])
   })
 
-  test('the sync part is asked for after ready, on a first visit and on a return visit whose copy is due a check; the playbook still arrives', async () => {
-    // Notes, as each waymark-sync.js script element is added, whether ready had resolved yet:
+  test('the parts ready does not wait for are asked for after it: sync and identity on a first visit, sync and places on a return visit with a check due', async () => {
+    // A playbook with a place: applied from the device's copy at a return visit's start, it
+    // asks for the places part then. No permission is granted: the part only looks. Its toast
+    // asks for the elements part, which has come after ready since it became a part.
+    const WITH_PLACE = { ...PLAYBOOK, places: [{ id: 'split-store', lat: 55.7652, lng: 37.6056, radius: 150 }] }
+    await fetch(t.server.url + '/__playbook', { method: 'POST', body: JSON.stringify({ mode: 'ok', playbook: WITH_PLACE, resetStats: true }) })
+    // Notes each part's script element as it is added, and whether ready had resolved by then:
     // its handler is attached as the script tag sets window.waymark, before anything resolves.
     const html = `<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><title>Sync after ready</title>
+<html lang="ru"><head><meta charset="utf-8"><title>Parts after ready</title>
 <script>
   window.__adds = []; window.__from = []
   let wm
@@ -162,22 +167,25 @@ forEachEngine('split script tag', { timeout: 90_000 }, (t) => {
   } })
   const append = Element.prototype.append
   Element.prototype.append = function (...nodes) {
-    for (const n of nodes) if (n instanceof HTMLScriptElement && n.src.includes('waymark-sync')) window.__adds.push(window.__ready ? 'after ready' : 'before ready')
+    for (const n of nodes) {
+      const part = n instanceof HTMLScriptElement && /waymark-([a-z]+)\.js/.exec(n.src)
+      if (part) window.__adds.push(part[1] + (window.__ready ? ' after ready' : ' before ready'))
+    }
     return append.apply(this, nodes)
   }
 </script>
-<script src="/script/waymark.js" data-playbook="/playbook.json" data-namespace="sync-after-ready" data-auto-page="false"></script>
-</head><body><h1>Sync after ready</h1></body></html>`
+<script src="/script/waymark.js" data-playbook="/playbook.json" data-identity="/identity" data-namespace="parts-after-ready" data-auto-page="false"></script>
+</head><body><h1>Parts after ready</h1></body></html>`
     const page = await open(html)
     await expect.poll(() => page.evaluate(() => window.__from), { timeout: 10_000 }).toEqual(['network'])
-    expect(await page.evaluate(() => window.__adds)).toEqual(['after ready'])
+    await expect.poll(() => page.evaluate(() => window.__adds.slice().sort())).toEqual(['elements after ready', 'identity after ready', 'places after ready', 'sync after ready'])
     expect(await page.evaluate(() => window.waymark.explain('split-toast').reason)).not.toBe('no such rule')
 
     // 31 minutes on, the stored copy is in force at ready, and checked after it.
     await settle(page)
     t.context.shiftClock(31 * MINUTE)
     await reload(page)
-    await expect.poll(() => page.evaluate(() => window.__adds), { timeout: 10_000 }).toEqual(['after ready'])
+    await expect.poll(() => page.evaluate(() => window.__adds.slice().sort()), { timeout: 10_000 }).toEqual(['elements after ready', 'places after ready', 'sync after ready'])
     expect(await page.evaluate(() => window.__from)).toEqual(['cache'])
     expect((await loaded(page)).filter((p) => p.startsWith('/script/waymark-sync'))).toHaveLength(1)
     expect(await t.context.errors()).toEqual([])
