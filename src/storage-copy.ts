@@ -41,11 +41,13 @@ export function createStorageCopy(namespace: string, kept: string[], allowed: ()
   const marker = (): string | null => localStorage.getItem(name(''))
   const complete = (): boolean => marker() == '1'
 
+  // The marker goes first: a drop cut short (a tab closing mid-way, whose last writes never
+  // reach the browser; localStorage full) leaves a copy that does not answer, never one that
+  // answers without a key. With no marker, a start asks the database whether it exists.
   const drop = (): void => {
     try {
-      for (const k of kept) localStorage.removeItem(name(k))
+      for (const k of ['', ...kept]) localStorage.removeItem(name(k))
       if (allowed() && kept.length) localStorage.setItem(name(''), '0')
-      else localStorage.removeItem(name(''))
     } catch {
       // no localStorage: no copy either
     }

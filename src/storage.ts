@@ -69,6 +69,9 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
   let journaled = false
   let journaling = false
   let replayed = false
+  // Unloading (a page hide that is not the back/forward cache): a write the browser cuts off
+  // now is the page going, not a broken database, and the copy keeps what it has.
+  let leaving = false
   const me = uuid()
   const live = new Map<IDBTransaction, Array<[IDBValidKey, unknown]> | undefined>()
   const cut = new WeakSet<IDBTransaction>()
@@ -79,7 +82,7 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
   const refused = (e: unknown): e is Error => !!e && /^Data(Clone)?Error$/.test((e as Error).name)
 
   const fail = (e: unknown): void => {
-    if (broken) return
+    if (broken || leaving) return
     broken = true
     queued.clear()
     copy.drop() // it may hold writes the database never took: the next page reads the database
@@ -231,7 +234,8 @@ export function createStorage(namespace: string, onFail: (error: Error) => void,
   }
 
   // Pending writes must not be lost when the tab goes away: write them while it hides.
-  const onHide = (): void => {
+  const onHide = (e: Event): void => {
+    leaving ||= (e as PageTransitionEvent).persisted === false // only a page hide has it
     if (typeof document === 'undefined' || document.visibilityState === 'hidden') void flush()
   }
   const target = typeof window === 'object' ? window : undefined

@@ -2,7 +2,7 @@
 // returning start reads it instead of IndexedDB, and it says what the database says.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createStorage, type Storage } from '../src/storage'
-import { COPY_MAX_CHARS } from '../src/storage-copy'
+import { COPY_MAX_CHARS, createStorageCopy } from '../src/storage-copy'
 import { advanceClock, make, settle, stored } from './helpers'
 
 const copyOf = (ns = 'waymark'): Record<string, unknown> =>
@@ -129,6 +129,50 @@ describe('the copy in the storage layer', () => {
     const next = open()
     expect(await next.load(['a', 'b'])).toEqual([{ rev: 2 }, undefined])
     expect(copyOf('ns')['ns:copy:a']).toEqual({ rev: 2 })
+  })
+
+  it('a write the unloading page cuts off keeps the copy, unreported; the same failure while the page lives drops it', async () => {
+    const fail = vi.fn()
+    const s = open(fail)
+    await s.load(['a', 'b']) // a returning start: the copy answers, no database opened yet
+    s.set('a', { rev: 2 })
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => { throw new DOMException('The page is closing', 'UnknownError') })
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }))
+    await s.flush()
+    expect(fail).not.toHaveBeenCalled()
+    expect(copyOf('ns')).toEqual({ 'ns:copy:': 1, 'ns:copy:a': { rev: 2 } }) // what the next page reads
+    const living = open(fail)
+    await living.load(['a', 'b'])
+    living.set('a', { rev: 3 })
+    await living.flush()
+    expect(fail).toHaveBeenCalledTimes(1)
+    expect(copyOf('ns')).toEqual({ 'ns:copy:': 0 }) // it may hold what the database never took
+  })
+
+  it('a drop cut short at any point never leaves a copy that answers without one of its keys', () => {
+    const copy = createStorageCopy('ns', ['a', 'b'], () => true)
+    copy.fill(['a', 'b'], [{ rev: 1 }, { rev: 2 }])
+    const before = { ...localStorage }
+    const ops: Array<[string, string | null]> = []
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation((k, v) => void ops.push([k, v]))
+    vi.spyOn(Storage.prototype, 'removeItem').mockImplementation((k) => void ops.push([k, null]))
+    copy.drop()
+    vi.restoreAllMocks()
+    // Every prefix of the drop's writes, as a tab closing mid-way would leave them.
+    for (let n = 0; n <= ops.length; n++) {
+      const left = new Map(Object.entries(before))
+      for (const [k, v] of ops.slice(0, n)) v == null ? left.delete(k) : left.set(k, v)
+      if (left.get('ns:copy:') == '1') expect([left.has('ns:copy:a'), left.has('ns:copy:b')]).toEqual([true, true])
+    }
+  })
+
+  it('a drop with localStorage full leaves no marker, so nothing answers from the copy', () => {
+    const copy = createStorageCopy('ns', ['a', 'b'], () => true)
+    copy.fill(['a', 'b'], [{ rev: 1 }, undefined])
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => { throw new DOMException('full', 'QuotaExceededError') })
+    copy.drop()
+    expect(copyOf('ns')).toEqual({})
+    expect(copy.read(['a', 'b'])).toBeNull()
   })
 
   it('nothing is copied while writes are not allowed (consent not granted)', async () => {
