@@ -45,6 +45,10 @@ export async function storeRaw(key: string, value: unknown, namespace = 'waymark
 }
 
 /** Lets pending IndexedDB work and coalesced writes finish. */
+/** Dispatches `pagehide` or `pageshow` on window, into the back/forward cache (`persisted`) or not. */
+export const transition = (type: 'pagehide' | 'pageshow', persisted = true): void =>
+  void window.dispatchEvent(Object.assign(new Event(type), { persisted }))
+
 export const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Moves Date.now() (only) forward; timers stay real so IndexedDB keeps working. */

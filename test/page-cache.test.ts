@@ -1,11 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { WaymarkEvent } from '../src/types'
-import { advanceClock, make, settle } from './helpers'
+import { advanceClock, make, settle, transition } from './helpers'
 
 // A page in the back/forward cache: frozen, then maybe shown again on Back. In the test the
 // instances share one window, so a second "page" is an instance made while the first is cached.
-const transition = (type: 'pagehide' | 'pageshow'): void =>
-  void window.dispatchEvent(Object.assign(new Event(type), { persisted: true }))
 
 describe('a page in the back/forward cache', () => {
   it('comes back with what the next page stored meanwhile, and counts as a page view', async () => {

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createStorage, type Storage } from '../src/storage'
 import { COPY_MAX_CHARS, createStorageCopy } from '../src/storage-copy'
-import { advanceClock, make, settle, stored } from './helpers'
+import { advanceClock, make, settle, stored, transition } from './helpers'
 
 const copyOf = (ns = 'waymark'): Record<string, unknown> =>
   Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith(`${ns}:copy`)).map((k) => [k, JSON.parse(localStorage.getItem(k)!)]))
@@ -137,7 +137,7 @@ describe('the copy in the storage layer', () => {
     await s.load(['a', 'b']) // a returning start: the copy answers, no database opened yet
     s.set('a', { rev: 2 })
     vi.spyOn(indexedDB, 'open').mockImplementation(() => { throw new DOMException('The page is closing', 'UnknownError') })
-    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }))
+    transition('pagehide', false) // the page unloads: no back/forward cache
     await s.flush()
     expect(fail).not.toHaveBeenCalled()
     expect(copyOf('ns')).toEqual({ 'ns:copy:': 1, 'ns:copy:a': { rev: 2 } }) // what the next page reads

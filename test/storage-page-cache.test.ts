@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createStorage, type Storage } from '../src/storage'
-import { settle, stored } from './helpers'
+import { settle, stored, transition } from './helpers'
 
 // The back/forward cache as WebKit runs it: a readwrite transaction of a cached page never
 // finishes and keeps its lock, so every other page of the site waits on the database. The
@@ -11,8 +11,6 @@ const open = (ns = 'ns'): Storage => {
   opened.push(s)
   return s
 }
-const transition = (type: 'pagehide' | 'pageshow', persisted = true): void =>
-  void window.dispatchEvent(Object.assign(new Event(type), { persisted }))
 const cache = (): void => transition('pagehide')
 const restore = (): void => transition('pageshow')
 const journal = (ns = 'ns'): unknown => JSON.parse(localStorage.getItem(`${ns}:frozen`) || 'null')
