@@ -449,9 +449,8 @@ describe('delivery when the page hides', () => {
     else window.dispatchEvent(new Event('pagehide'))
   }
   const five = async () => {
-    const c = fakeCollector('network')
-    const wm = await started()
-    await wm.flush() // fails: session_start stays queued
+    const c = fakeCollector()
+    const wm = await started() // session_start waits for its batch
     const blob = 'x'.repeat(20_000)
     for (let i = 0; i < 5; i++) wm.track('big', { blob, i })
     return { c, wm, before: c.requests.length }
@@ -560,6 +559,15 @@ describe('delivery when the page hides', () => {
     expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(6) // counted as delivered
   })
 
+  it('a page without Request or sendBeacon (a test harness) still sends what waits as the page goes, with fetch', async () => {
+    const { c, before } = await five()
+    vi.stubGlobal('Request', undefined)
+    vi.stubGlobal('navigator', { ...navigator, sendBeacon: undefined })
+    hide('pagehide')
+    await flush()
+    expect(keepalive(c, before)).toEqual([['session_start', 0, 1, 2], [3, 4]])
+  })
+
   it('a small batch in flight when its tab closes is carried by the browser: no other tab sends it again', async () => {
     const c = fakeCollector('hang')
     const a = await started()
@@ -577,12 +585,66 @@ describe('delivery when the page hides', () => {
 
   it('pagehide, then a failure answer (the page lived on, in the back-forward cache): the events are queued again', async () => {
     const { c } = await five()
-    c.script.push('network')
+    c.script.push('network', 200, 'network') // the first chunk fails, the second arrives; the requeued events' retry fails too
     hide('pagehide')
+    await flush()
+    expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(2) // only the delivered chunk
     await advance(200)
     expect(await queued()).toHaveLength(4)
-    expect(JSON.parse(localStorage.getItem('waymark:handed')!)).toHaveLength(2) // only the delivered chunk
     localStorage.clear()
+  })
+
+  it('while the collector fails, a page hide sends nothing: the events wait in the store, and the next page delivers them all', async () => {
+    const c = fakeCollector(503)
+    const wm = await started()
+    await wm.flush() // fails: the retry is due in 0.5-1 s
+    wm.track('bought')
+    wm.track('reviewed')
+    hide('visibilitychange')
+    hide('pagehide')
+    await advance(200)
+    expect(c.requests).toHaveLength(1)
+    expect(localStorage.getItem('waymark:handed')).toBeNull()
+    wm.destroy() // the page is gone before its retry
+    vi.restoreAllMocks()
+    const next = await started() // the collector is back
+    await next.flush()
+    expect(c.names()).toEqual(expect.arrayContaining(['session_start', 'bought', 'reviewed']))
+    expect(await queued()).toEqual([])
+  })
+
+  it('Retry-After holds for page hides and flush(), not only for the retry timer', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const c = fakeCollector({ status: 503, headers: { 'Retry-After': '300' } })
+    const wm = await started()
+    await wm.flush()
+    wm.track('x')
+    await advance(10_000)
+    hide('visibilitychange')
+    await wm.flush()
+    await advance(200)
+    expect(c.requests).toHaveLength(1)
+    await advance(291_000)
+    expect(c.requests).toHaveLength(2)
+    expect(c.delivered()).toHaveLength(2)
+  })
+
+  it('a queue held in memory only (no IndexedDB) still goes at page hide during a backoff, its only chance, but not before a Retry-After', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    const c = fakeCollector('network')
+    const wm = await started()
+    await wm.flush() // fails: backing off
+    hide('pagehide')
+    await flush()
+    expect(c.requests.map((r) => r.keepalive)).toEqual([true, true])
+    expect(c.delivered()).toHaveLength(1)
+    vi.restoreAllMocks()
+    const d = fakeCollector({ status: 429, headers: { 'Retry-After': '60' } })
+    const other = await started({ namespace: 'other' })
+    await other.flush()
+    hide('pagehide')
+    await flush()
+    expect(d.requests).toHaveLength(1)
   })
 })
 

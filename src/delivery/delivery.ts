@@ -187,10 +187,10 @@ export function createDelivery(d: DeliveryDeps): Delivery {
   const drainNow = async (wait: boolean): Promise<Result> => {
     for (;;) {
       if (stopped || !granted()) return 'empty' // drains follow start(): there is a collector
-      // A timer's drain keeps to the backoff (only flush() and 'online' go early), and sets the
-      // timer again: it may be the retry's own timer, fired while a coarse clock (Firefox's
-      // performance.now()) still reads a little early; else that retry would never come.
-      if (!wait && mono() < pace.earliest()) return schedule(0), 'failed'
+      // A timer's drain keeps to the backoff (flush() and 'online' go early, none before a
+      // Retry-After) and sets the timer again: it may be the retry's own, fired while a coarse
+      // clock (Firefox's performance.now()) still reads a little early, or it would never come.
+      if (mono() < pace.earliest(wait)) return schedule(0), 'failed'
       const r = !persisted()
         ? await once() // a memory queue is this tab's own: no other tab can send it
         : typeof navigator == 'object' && navigator.locks
@@ -201,15 +201,16 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     }
   }
 
-  // The page may be going away: send what waits with keepalive requests, which outlive it.
-  // While the page is only hidden it may well come back, so the events stay queued until a
-  // response says they arrived. On pagehide it is leaving: the browser now carries those
-  // requests, so their events count as delivered (else the next page would send them all
-  // again). Should an answer still come, and say they failed (a page kept in the back-forward
-  // cache), they are queued again.
+  // The page may be going away: keepalive requests, which outlive it, carry what waits. While
+  // only hidden it may come back: the events stay queued until an answer says they arrived. On
+  // pagehide it is leaving, so they count as delivered (else the next page sends them again);
+  // an answer that still comes and says they failed (a page kept in the back-forward cache)
+  // queues them again. While the collector fails, stored events wait for a retry (this page's
+  // or the next's): counted as delivered here, an outage would lose them. A memory queue has
+  // only this chance, but not before a Retry-After. (Listened to after start().)
   const onHide = (e: Event): void => {
-    // Listened to only after start(), so there is a collector.
-    if ((e.type == 'visibilitychange' && document.visibilityState != 'hidden') || !granted() || !online()) return
+    const shown = e.type != 'pagehide' && document.visibilityState != 'hidden'
+    if (shown || !granted() || !online() || mono() < pace.earliest(!persisted())) return
     // What another tab is sending now is left to it: else a tab closing while another delivers
     // its events would send them twice.
     for (const chunk of chunks(mine.filter((e) => !sending.has(e.id) && !news.sendingElsewhere(e.id))))
@@ -224,10 +225,7 @@ export function createDelivery(d: DeliveryDeps): Delivery {
     }
   }
 
-  const onOnline = (): void => {
-    pace.online()
-    schedule(0)
-  }
+  const onOnline = (): void => (pace.online(), schedule(0))
 
   // Capture for page hide, so it runs before the storage's own page-hide flush: the deletes
   // of what pagehide hands to the browser then go in that same last transaction (or, for

@@ -15,8 +15,11 @@ export const mono = (): number => performance.now()
 
 /** The pace of one delivery. */
 export interface Pace {
-  /** The earliest time (monotonic) the next attempt may start. */
-  earliest(): number
+  /**
+   * The earliest time (monotonic) the next attempt may start; `early` (flush(), a page hide
+   * of a memory queue) skips the backoff, never the collector's Retry-After.
+   */
+  earliest(early?: boolean): number
   /** The most events one batch may carry now. */
   maxBatch(): number
   /** A batch was delivered: no backoff, and the batch size grows back. */
@@ -38,7 +41,7 @@ export function createPace(): Pace {
   let retryAt = 0 // the backoff
   let notBefore = 0 // the collector's Retry-After
   let max = Infinity
-  const earliest = (): number => Math.max(retryAt, notBefore)
+  const earliest = (early?: boolean): number => (early ? notBefore : Math.max(retryAt, notBefore))
   return {
     earliest,
     maxBatch: () => max,

@@ -36,7 +36,7 @@ export async function send(collector: Collector, entries: Array<{ text: string }
   const sentAt = Date.now()
   const body = `{"events":[${entries.map((e) => e.text).join(',')}],"sentAt":${sentAt}}`
   const type = 'application/json'
-  if (keepalive == 'hide' && typeof collector == 'string' && !('keepalive' in Request.prototype))
+  if (keepalive == 'hide' && typeof collector == 'string' && !(globalThis.Request && 'keepalive' in Request.prototype) && navigator.sendBeacon)
     return navigator.sendBeacon(collector, new Blob([body], { type })) ? { ok: true } : { ok: false, retry: true, why: 'beacon refused' }
   try {
     const res = await withTimeout<Response | void>(SEND_TIMEOUT_MS, (signal) =>
