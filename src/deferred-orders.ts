@@ -3,7 +3,7 @@
  * is a part loaded on the first `order()` or `watchOrder()`, so a page that shows no order
  * never loads it. Calls wait for it, in order. A logout (`forget`) before it has loaded still
  * deletes the device's copies, and calls waiting from before it end as the loaded orders' own
- * would: with a quiet "forgotten by reset()".
+ * would: with a quiet "forgotten by reset()". After destroy(), calls reject at once, asking nothing.
  */
 import { OrderError } from './errors'
 import { forgetOrders } from './order-store'
@@ -30,7 +30,7 @@ export function deferOrders(load: OrdersLoader, d: OrdersDeps): Orders {
     }))
   const then = <T>(id: string, fn: (o: Orders) => T | Promise<T>): Promise<T> => {
     const g = gen
-    return use().then((o) => {
+    return (stopped ? Promise.reject(new OrderError(`waymark: order ${JSON.stringify(id)}: the instance is destroyed`)) : use()).then((o) => {
       if (g == gen) return fn(o)
       const e = new OrderError(`waymark: order ${JSON.stringify(id)}: forgotten by reset()`)
       quiet.add(e)

@@ -44,3 +44,9 @@ export function toUserId(userId: unknown, fail: (message: string) => void): stri
   if (id === null || isName(id)) return id
   fail(`identify: userId must be a string of 1 to 200 characters or null, got ${describe(userId)}`)
 }
+
+/** Whether `on` takes this type (WaymarkEventMap's keys) and listener; if not, `fail` is told why. */
+export const isListener = (type: unknown, listener: unknown, fail: (message: string) => void): boolean =>
+  !['event', 'stage', 'error', 'offer', 'order', 'playbook', 'profile'].includes(type as string)
+    ? (fail(`on: no event type ${describe(type)}`), false)
+    : typeof listener == 'function' || (fail(`on("${type}"): listener must be a function, got ${describe(listener)}`), false)

@@ -5,7 +5,7 @@ import { buildContext } from './context'
 import { deferDelivery } from './delivery/deferred'
 import { createEmitter } from './emitter'
 import { compileStages, DEFAULT_STAGES } from './journey'
-import { copyProps, isTrackName, toUserId } from './input'
+import { copyProps, isListener, isTrackName, toUserId } from './input'
 import { describe, isArr } from './is'
 import { createOffers } from './offers'
 import { CONSENT, resolveOptions } from './options'
@@ -210,8 +210,8 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
 
   const start = (raw: unknown): void => {
     if (guard.destroyed) return
-    const restored = restore(raw)
-    if (raw !== undefined && !restored) fail('stored state was unreadable; starting as a new visitor')
+    const restored = consent != 'denied' && restore(raw) // denied since the load: never read
+    if (raw !== undefined && restored == null) fail('stored state was unreadable; starting as a new visitor')
     if (restored) state = restored
     guard.open()
     if (restored) visit()
@@ -232,7 +232,7 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
   // round trip) are applied before the visit starts, so the first page view already meets its stages
   // and rules; a newer playbook is fetched afterwards. Delivery's code (a part) loads meanwhile.
   const ready = Promise.all([consent === 'denied' ? storage.clear().then(() => []) : storage.load([STATE_KEY, PLAYBOOK_KEY]), delivery.loaded])
-    .then(([[raw, playbook]]) => (guard.destroyed ? undefined : sync.start(playbook).then(() => start(raw))))
+    .then(([[raw, playbook]]) => (guard.destroyed ? undefined : sync.start(consent != 'denied' && playbook).then(() => start(raw))))
     .catch((e) => {
       guard.open()
       fail('start failed', e)
@@ -277,10 +277,10 @@ export function createWaymark(options?: WaymarkOptions): Waymark {
     watchOrder: (id) => guard.later(ready, () => orders.watch(id)),
     locale,
     text: (key, params) => textFor(key, locale, texts, params),
-    explain: (ruleId) => offers.explain(ruleId),
+    explain: (ruleId) => (typeof ruleId == 'string' || fail(`explain: rule id must be a string, got ${describe(ruleId)}`), offers.explain(ruleId)),
     refresh: () => ready.then(() => sync.refresh()),
     flush: () => ready.then(() => asking).then(() => delivery.flush()),
-    on: (type, listener) => (guard.destroyed ? () => {} : events.on(type, listener)),
+    on: (type, listener) => (guard.destroyed || !isListener(type, listener, fail) ? () => {} : events.on(type, listener)),
     ...(preview && { [DEBUG]: preview.debug }),
     destroy() {
       if (guard.destroyed) return

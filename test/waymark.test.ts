@@ -231,6 +231,26 @@ describe('consent', () => {
     expect(await stored()).toEqual({})
   })
 
+  it('denied right after createWaymark, before ready, neither reads nor keeps earlier data (the localStorage copy included)', async () => {
+    const seed = make({ playbook: { version: 'v1', rules: [] } })
+    await seed.ready
+    seed.identify('u-42', { firstName: 'Анна' })
+    seed.destroy()
+    await settle()
+    expect(localStorage.getItem('waymark:copy:')).toBe('1') // a returning start reads the copy, not IndexedDB
+    const wm = make({ playbook: async () => new Promise(() => {}) })
+    const versions: Array<string | null> = []
+    wm.on('playbook', (p) => versions.push(p.version))
+    wm.consent('denied')
+    await wm.ready
+    expect(wm.profile()).toMatchObject({ userId: null, visits: 1, traits: {} })
+    expect(wm.greeting()).toBeNull()
+    expect(versions).toEqual([]) // the cached playbook is device storage too
+    expect(wm.errors).toEqual([])
+    await settle()
+    expect(await stored()).toEqual({})
+  })
+
   it('reports an unknown consent state and keeps the current one', async () => {
     const wm = make()
     await wm.ready
@@ -342,6 +362,9 @@ describe('bad input never throws', () => {
     ['an object user id', (wm: ReturnType<typeof make>) => wm.identify({} as never), 'identify: userId must be'],
     ['traits that are an array', (wm: ReturnType<typeof make>) => wm.identify('u', [] as never), 'identify: traits must be an object'],
     ['page props that are null', (wm: ReturnType<typeof make>) => wm.page(null as never), 'page: props must be an object'],
+    ['an unknown event type for on()', (wm: ReturnType<typeof make>) => wm.on('nope' as never, () => {}), 'on: no event type "nope"'],
+    ['a listener that is not a function', (wm: ReturnType<typeof make>) => wm.on('offer', 'x' as never), 'on("offer"): listener must be a function, got "x"'],
+    ['a rule id that is not a string', (wm: ReturnType<typeof make>) => wm.explain(42 as never), 'explain: rule id must be a string, got 42'],
   ])('reports %s and leaves state as it was', async (_, call, message) => {
     const wm = make()
     await wm.ready
@@ -393,14 +416,31 @@ describe('bad input never throws', () => {
     wm.destroy()
   })
 
-  it('ignores every call after destroy', async () => {
+  it('on() refuses what it cannot call: nothing is registered, and later events throw nothing', async () => {
+    const report = vi.fn()
+    vi.stubGlobal('reportError', report)
     const wm = make()
+    await wm.ready
+    const off = wm.on('event', null as never)
+    expect(off).toBeTypeOf('function')
+    expect(() => off()).not.toThrow()
+    wm.track('cart_viewed')
+    expect(report).not.toHaveBeenCalled()
+    expect(wm.errors).toHaveLength(1)
+    vi.unstubAllGlobals()
+  })
+
+  it('ignores every call after destroy; order() asks no source and rejects', async () => {
+    const asked: string[] = []
+    const wm = make({ orders: async (id) => (asked.push(id), { id, status: 'paid' }) })
     await wm.ready
     wm.destroy()
     wm.track('cart_viewed')
     wm.identify('u-1')
     expect(wm.journey().stage).toBeNull()
     expect(wm.on('event', () => {})).toBeTypeOf('function')
+    await expect(wm.order('A-1')).rejects.toThrow('order "A-1": the instance is destroyed')
+    expect(asked).toEqual([])
   })
 })
 
