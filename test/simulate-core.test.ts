@@ -35,6 +35,29 @@ describe('simulatePlaybook', () => {
     expect(s.context).toMatchObject({ event: { total: 45 }, journey: { counts: { cart_viewed: 1 } } })
   })
 
+  it('steps the journey as a device does before deciding: the event counted on top of the context, the stage moved', () => {
+    const journeyRules: Playbook = {
+      rules: [
+        { id: 'in-buy', on: ['cart_viewed'], if: { 'journey.stage': 'buy', 'journey.stages': 'buy' }, offer: { kind: 'toast', title: 't' } },
+        { id: 'third', on: ['compare'], if: { 'journey.counts.compare': { $gte: 3 } }, offer: { kind: 'toast', title: 't' } },
+        { id: 'bonded', on: ['order_completed'], if: { 'journey.stage': 'bond' }, offer: { kind: 'toast', title: 't' } },
+        { id: 'entered', on: ['stage:buy'], if: { 'journey.counts.stage:buy': { $exists: false } }, offer: { kind: 'toast', title: 't' } },
+      ],
+    }
+    const fires = (event: string, context?: Record<string, unknown>) => simulatePlaybook(journeyRules, { event, context }).rules.map((r) => r.fires)
+    expect(fires('cart_viewed')).toEqual([true])
+    expect(simulatePlaybook(journeyRules, { event: 'cart_viewed' }).context).toMatchObject({ journey: { stage: 'buy', stages: ['buy'], counts: { cart_viewed: 1 } } })
+    expect(fires('compare', { journey: { counts: { compare: 2 } } })).toEqual([true])
+    expect(fires('compare', { journey: { counts: { compare: 1 } } })).toEqual([false])
+    // bond's own condition reads the counts with this event in them (the default stages)
+    expect(fires('order_completed', { journey: { stage: 'enjoy', stages: ['enjoy'], counts: { order_completed: 1 } } })).toEqual([true])
+    expect(fires('order_completed', { journey: { stage: 'enjoy', stages: ['enjoy'] } })).toEqual([false])
+    expect(fires('stage:buy')).toEqual([true]) // a stage's trigger is not counted, as on a device
+    // the playbook's own stages, not the defaults
+    const own = simulatePlaybook({ ...journeyRules, stages: [{ id: 'buy', on: ['compare'] }] }, { event: 'cart_viewed' })
+    expect(own.context).toMatchObject({ journey: { stage: null, counts: { cart_viewed: 1 } } })
+  })
+
   it('decides rollouts for one visitor with an id, and defaults the time to now', () => {
     const s = simulatePlaybook(playbook, { event: 'cart_viewed', id: 'v-1' })
     expect(s.anonymousId).toBe('v-1')

@@ -38,7 +38,7 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 
 /**
  * Builds the context for one simulated trigger: defaults for a first visit (one visit,
- * not returning, session `simulate`, no stage yet, the event counted once, anonymous user,
+ * not returning, session `simulate`, no stage yet, nothing counted yet, anonymous user,
  * desktop, `locale` or English), `order.status` for an `order:<status>` trigger and `place.id` for a
  * `place:<id>` one, then `--context`,
  * then `event` = the props.
@@ -50,8 +50,8 @@ export function simulationContext({ event, props, context, now, locale = 'en' }:
     user: { id: null },
     visit: { count: 1, returning: false, daysSinceLast: null },
     session: { id: 'simulate', count: 1 },
-    // The SDK counts an event in the journey before deciding the rules it triggers.
-    journey: { stage: null, stages: [], counts: { [event]: 1 }, cycle: 0 },
+    // The journey before the event: simulatePlaybook steps it, as the SDK does before deciding.
+    journey: { stage: null, stages: [], counts: {}, cycle: 0 },
     page: { path: '/', url: '', referrer: '', query: {} },
     device: { mobile: false, locale },
     time: { hour: d.getHours(), weekday: d.getDay() },

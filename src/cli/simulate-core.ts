@@ -4,12 +4,14 @@
  * `explain` and of debug logging. Pure: no Node imports, so the studio runs it in a browser
  * on the playbook being edited, and the CLI runs it on a file.
  */
-import { isObj } from '../is'
-import { getPath, useRegex } from '../rules/condition'
+import { isArr, isObj } from '../is'
+import { compileStages, DEFAULT_STAGES, step } from '../journey'
+import { compileCondition, getPath, useRegex } from '../rules/condition'
 import { blocker, bucket, dayOf, decide, indexRules, type CompiledRule, type DecisionEnv } from '../rules/engine'
 import { compileRegex } from '../rules/regex'
 import { offerTexts, type LocalizedText } from '../texts'
-import type { OfferSpec, Playbook, Props } from '../types'
+import type { DecisionContext } from '../context'
+import type { Journey, OfferSpec, Playbook, Props } from '../types'
 import { simulationContext } from './simulate-context'
 
 /** What a simulation reports for one rule listening to the event. */
@@ -107,6 +109,16 @@ export function simulatePlaybook(playbook: Playbook, options: SimulatePlaybookOp
   const locale = isObj(device) && typeof device.locale == 'string' ? device.locale : 'en'
   const env: DecisionEnv = { now, anonymousId: id ?? 'simulate', sessionId: 'simulate', day: dayOf(now), impressions: {}, overlay: null }
   useRegex(compileRegex) // the simulator is the CLI's and the studio's: it always has the matcher
+  // As on a device, the event is counted and moves the stage before its rules are decided
+  // (`context.journey` is the journey before it); a stage's own trigger is not counted.
+  const j = context.journey as unknown
+  if (isObj(j) && isObj(j.counts) && isArr(j.stages) && !event.startsWith('stage:')) {
+    const stages = compileStages(playbook.stages || DEFAULT_STAGES, (c) => compileCondition(c, playbook.groups))
+    const journey = { ...(j as unknown as Journey), stages: j.stages.map((id) => ({ id: String(id), at: now })) }
+    const read = (): DecisionContext => ({ ...context, journey: { ...journey, stages: journey.stages.map((e) => e.id) } })
+    step(journey, stages, event, read, now) // stage conditions see the count, not yet the stage
+    context.journey = read().journey
+  }
   const index = indexRules(playbook.rules, playbook.groups)
   const { fire, heldOut, blocked } = decide(index, event, context, env)
   const reasons = new Map(blocked)
