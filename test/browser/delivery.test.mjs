@@ -1,6 +1,7 @@
 // @vitest-environment node
 // Delivery to the example server's /collect in Chromium, Firefox and WebKit: offline, across a
-// closed tab, three tabs at once, a navigation right after track, and a failing collector.
+// closed tab, three tabs at once, a navigation right after track, and a failing collector (also
+// across a navigation).
 import { beforeEach, expect, test } from 'vitest'
 import { collector, forEachEngine, until } from './harness.mjs'
 
@@ -97,6 +98,20 @@ forEachEngine('delivery', { timeout: 90_000 }, (t, engine) => {
     expect(storedEvents('flaky').map((e) => e.props.i)).toEqual([...Array(25).keys()])
     expect(s.failed).toBe(3)
     expect(s.duplicates).toBe(0)
+  })
+
+  test('a navigation while the collector is down loses nothing: the next page delivers every event once it is back', async () => {
+    await control({ fail: 1000, status: 503 })
+    const page = await open({ path: '/__test/nav/outage-from', prefix: '/__test/nav/' })
+    await track(page, 'outage', 5)
+    await page.evaluate(() => window.waymark.flush()) // fails: the events wait for a retry
+    await page.navigating(() => page.evaluate(() => void (location.href = '/__test/nav/outage-to')))
+    await page.waitFor(() => typeof window.waymark?.flush === 'function')
+    await control({ fail: 0 })
+    await page.evaluate(() => window.waymark.ready.then(() => window.waymark.flush()))
+    await until(() => storedEvents('outage').length >= 5)
+    expect(storedEvents('outage').map((e) => e.props.i)).toEqual([...Array(5).keys()])
+    expect((await stats()).duplicates).toBe(0)
   })
 
   test('1,000 events in a burst cost a handful of IndexedDB transactions', async () => {
