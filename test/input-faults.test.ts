@@ -251,7 +251,7 @@ describe('hostile inline playbooks', () => {
     let deep: Record<string, unknown> = { 'event.total': { $gte: 1 } }
     for (let i = 0; i < 10_000; i++) deep = { $and: [deep] }
     const { wm, applied } = await withPlaybook({ version: 'deep', rules: [rule({ if: deep })] })
-    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].if: condition is not readable JSON (rule "r")'])
+    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].if: nested deeper than 100 levels (rule "r")'])
     expect(applied).toEqual([])
     pageStillWorks(wm)
     expect(typeof compileCondition(deep)({ event: { total: 5 } })).toBe('boolean')
@@ -265,6 +265,25 @@ describe('hostile inline playbooks', () => {
     expect(wm.errors[0]).toMatch(/^waymark: playbook rejected: stages\[0\]\.if/)
     expect(applied).toEqual([])
     pageStillWorks(wm)
+  })
+
+  it('headless data nested 10,000 levels deep: rejected whole, naming the path and rule (JSON.stringify overflowed, unnamed)', async () => {
+    let data: unknown = null
+    for (let i = 0; i < 10_000; i++) data = [data]
+    const { wm, applied } = await withPlaybook({ version: 'deep', rules: [rule({ offer: { kind: 'headless', data } })] })
+    expect(wm.errors).toEqual(['waymark: playbook rejected: rules[0].offer.data: nested deeper than 100 levels (rule "r")'])
+    expect(applied).toEqual([])
+    pageStillWorks(wm)
+  })
+
+  it('headless data nested 100 levels deep: applied, and the offer carries it', async () => {
+    let data: unknown = 'end'
+    for (let i = 0; i < 100; i++) data = [data]
+    const { wm, applied, offers } = await withPlaybook({ version: 'deep', rules: [rule({ offer: { kind: 'headless', data } })] })
+    expect(wm.errors).toEqual([])
+    expect(applied).toEqual([{ version: 'deep', from: 'inline' }])
+    wm.track('x')
+    expect(JSON.stringify(offers.map((o) => o.data))).toBe(JSON.stringify([data]))
   })
 
   it('100,000 rules: validatePlaybook takes under 5 s, and the SDK applies them and decides at once', async () => {

@@ -383,7 +383,7 @@ describe('validatePlaybook: hostile input', () => {
       'rules[0].offer.on: unknown key (rule "r")',
       'rules[0].offer.offer: unknown key (rule "r")',
       'rules[0].offer.kind: must be one of banner, toast, modal, inline, headless (rule "r")',
-      'rules[1].if: condition is not readable JSON (rule "s")',
+      'rules[1].if: nested deeper than 100 levels (rule "s")', // a cycle is endlessly deep
       'self: unknown key',
     ])
   })
@@ -396,16 +396,44 @@ describe('validatePlaybook: hostile input', () => {
   it('rejects a condition nested 10,000 levels deep without throwing', () => {
     let deep: Record<string, unknown> = { a: 1 }
     for (let i = 0; i < 10_000; i++) deep = { $and: [deep] }
-    expect(errorsOf({ rules: [rule({ if: deep })] })).toEqual(['rules[0].if: condition is not readable JSON (rule "r")'])
+    expect(errorsOf({ rules: [rule({ if: deep })] })).toEqual(['rules[0].if: nested deeper than 100 levels (rule "r")'])
     let field: unknown = 1
     for (let i = 0; i < 10_000; i++) field = { $not: field }
     expect(validatePlaybook({ stages: [{ id: 'a', on: ['x'], if: { a: field } }] }).ok).toBe(false)
   })
 
-  it('leaves deeply nested headless data and groups alone', () => {
-    let deep: unknown = null
-    for (let i = 0; i < 10_000; i++) deep = [deep]
-    expect(errorsOf({ rules: [rule({ offer: { kind: 'headless', data: deep } })], groups: { g: [deep] } })).toEqual([])
+  it('accepts data, groups and conditions nested 100 levels deep, and refuses 101 with their paths', () => {
+    const nest = (levels: number, inner: unknown = 1): unknown => {
+      for (let i = 0; i < levels; i++) inner = i % 2 ? { a: inner } : [inner]
+      return inner
+    }
+    // A condition's own object is its first level, `{ $and: [c] }` adds two.
+    const and = (levels: number) => {
+      let c: unknown = levels % 2 ? { a: 1 } : { a: { b: 1 } }
+      for (let i = 2 - (levels % 2); i < levels; i += 2) c = { $and: [c] }
+      return c
+    }
+    const doc = (n: number) => ({
+      stages: [{ id: 's', on: ['x'], if: { a: nest(n - 1) } }],
+      rules: [rule({ offer: { kind: 'headless', data: nest(n) }, if: and(n) })],
+      groups: { g: [nest(n - 1, 'm')] },
+    })
+    expect(errorsOf(doc(99))).toEqual([])
+    expect(errorsOf(doc(100))).toEqual([])
+    expect(errorsOf(doc(101))).toEqual([
+      'stages[0].if: nested deeper than 100 levels',
+      'rules[0].offer.data: nested deeper than 100 levels (rule "r")',
+      'rules[0].if: nested deeper than 100 levels (rule "r")',
+      'groups.g: nested deeper than 100 levels',
+    ])
+    // 100,000 levels, a literal inside a condition, and a cycle: measured without recursion.
+    expect(errorsOf({ rules: [rule({ offer: { kind: 'headless', data: nest(100_000) }, if: { a: { $in: [nest(101)] } } })] })).toEqual([
+      'rules[0].offer.data: nested deeper than 100 levels (rule "r")',
+      'rules[0].if: nested deeper than 100 levels (rule "r")',
+    ])
+    const cycle: Record<string, unknown> = {}
+    cycle.self = cycle
+    expect(errorsOf({ rules: [rule({ offer: { kind: 'headless', data: cycle } })] })).toEqual(['rules[0].offer.data: nested deeper than 100 levels (rule "r")'])
   })
 
   it('validates a playbook with 10,000 rules', () => {

@@ -29,6 +29,16 @@ const within = (lo: number, hi: number, unit = '') => test((v) => typeof v == 'n
 const date: Check = (v) => isNaN(parseDate(v)) && `${q(v)} is not an ISO 8601 date (${DATE_FORMAT})`
 const KINDS = ['banner', 'toast', 'modal', 'inline', 'headless']
 
+/** Levels of arrays and objects a condition, a group or an offer's `data` may nest. */
+const MAX_DEPTH = 100
+
+// Whether `v` nests deeper than `d` levels. The SDK walks these values recursively
+// (`JSON.stringify`, the condition compiler), and a stack gives out after a few thousand levels
+// in some engines: deeper values are refused here, with their path, rather than there without
+// one. This walk stops at the limit, so no depth (nor a cycle) can overflow it.
+const over = (v: any, d = MAX_DEPTH): unknown => v && typeof v == 'object' && (!d || Object.values(v).some((x) => over(x, d - 1)))
+const deep: Check = (v) => over(v) && `nested deeper than ${MAX_DEPTH} levels`
+
 /**
  * Checks a playbook document whole; never throws, for any JSON value (or any JS value).
  * Every problem is reported, in document order, as one message naming its JSON path, and for
@@ -90,12 +100,9 @@ export function validatePlaybook(doc: unknown): ValidationResult {
           : void seen.add(v)
   }
 
-  // Messages come prefixed with their paths. A condition nested deeper than the stack allows
-  // (thousands of levels) is caught there and reported as not readable, so no limit is kept here.
+  // Messages come prefixed with their paths.
   const condition: Check = (v, p) =>
-    !isObj(v)
-      ? 'must be a condition object'
-      : void conditionErrors(v, p).map((m) => errors.push(m))
+    !isObj(v) ? 'must be a condition object' : deep(v) || void conditionErrors(v, p).map((m) => errors.push(m))
 
   // An http(s) URL written out (`https://host/…`), or a relative one that stays on the site
   // (`/x`, `x`, `../x`, `?q`, `#h`). Not relative, though they look it: `//host/x` and its
@@ -133,7 +140,7 @@ export function validatePlaybook(doc: unknown): ValidationResult {
       body: text,
       code: str,
       cta: obj({ label: text, href }, 1),
-      data: () => 0, // any JSON, for headless offers
+      data: deep, // any JSON, for headless offers
     },
     2,
   )
@@ -164,7 +171,7 @@ export function validatePlaybook(doc: unknown): ValidationResult {
       ),
     ),
     texts: obj(obj(str)),
-    groups: obj(test(isArr, 'an array')),
+    groups: obj((v: unknown) => (isArr(v) ? deep(v) : 'must be an array')),
     places: list(obj({ id: id('place'), lat: within(-90, 90), lng: within(-180, 180), radius: within(10, 5000, ' (metres)') }, 4)),
   })
 

@@ -4,4 +4,4 @@
  * Bump it with any change to what is accepted: in validate.ts, condition-check.ts or the regex
  * parser. Its own module, so the start can read marks without the validator's code.
  */
-export const VALIDATOR_VERSION = 1
+export const VALIDATOR_VERSION = 2
